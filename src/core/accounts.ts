@@ -1,0 +1,24 @@
+/** Platform users: creation and sign-in. */
+import { nextId } from './ids.js';
+import type { User } from './model.js';
+import type { UserStore } from './ports.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './users.js';
+
+export class AccountInputError extends Error {}
+
+const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
+
+export async function createAccount(users: Pick<UserStore, 'createUser'>, username: string, password: string, now: number): Promise<User> {
+  if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -');
+  if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters');
+  const user: User = { uid: String(nextId(now)), username, passwordHash: await hashPassword(password), createdAt: now };
+  if (!(await users.createUser(user))) throw new AccountInputError(`username ${username} is taken`);
+  return user;
+}
+
+/** The user behind a username and password, or undefined; costs the same whether or not the user exists. */
+export async function signIn(users: Pick<UserStore, 'findUserByUsername'>, username: string, password: string): Promise<User | undefined> {
+  const user = await users.findUserByUsername(username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  return ok && user ? user : undefined;
+}

@@ -1,0 +1,46 @@
+/** RFC 6749 §4.1.3: exchanging an authorization code, with PKCE (RFC 7636 §4.6). */
+import { oauthError } from '../errors.js';
+import { issueTokens } from '../issue.js';
+import { required, single } from '../params.js';
+import { verifyPkce } from '../pkce.js';
+import { parseToken, secretMatches } from '../tokens.js';
+import type { Grant } from './types.js';
+
+export const authorizationCodeGrant: Grant = {
+  grantType: 'authorization_code',
+  enabledBy: 'authorization_code',
+  allowsPublic: true,
+  async exchange(deps, { app, params, now }) {
+    const presented = required(params, 'code');
+    const redirectUri = required(params, 'redirect_uri');
+    const verifier = single(params, 'code_verifier');
+    const { codes, tokens } = deps.stores;
+
+    const parsed = parseToken(presented);
+    const code = parsed && (await codes.findCode(parsed.id));
+    if (!parsed || !code || !secretMatches(parsed.secret, code.secretHash)) {
+      throw oauthError('invalid_grant', 'code is unknown');
+    }
+    if (code.clientId !== app.clientId) throw oauthError('invalid_grant', 'code was issued to another app');
+    if (code.consumedAt !== null) {
+      // RFC 6749 §4.1.2: a code used twice revokes what it issued.
+      await tokens.revokeFamily(code.familyId, now);
+      throw oauthError('invalid_grant', 'code has already been used; the tokens issued from it are revoked');
+    }
+    if (code.expiresAt <= now) throw oauthError('invalid_grant', 'code has expired');
+    if (code.redirectUri !== redirectUri) {
+      throw oauthError('invalid_grant', 'redirect_uri differs from the one used to obtain the code');
+    }
+    verifyPkce({ challenge: code.codeChallenge, method: code.codeChallengeMethod }, verifier);
+
+    // One atomic statement decides the single winner among concurrent redemptions.
+    if (!(await codes.consumeCode(code.id, now))) {
+      await tokens.revokeFamily(code.familyId, now);
+      throw oauthError('invalid_grant', 'code has already been used; the tokens issued from it are revoked');
+    }
+    return issueTokens(
+      { tokens, lifetimes: deps.lifetimes, now },
+      { app, uid: code.uid, scope: code.scope, familyId: code.familyId, withRefresh: true },
+    );
+  },
+};

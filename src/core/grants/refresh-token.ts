@@ -1,0 +1,53 @@
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once
+ * and is replaced; a spent one presented again is a replay, so its whole
+ * family is revoked and the answer is expired_token (SPEC §3).
+ */
+import { oauthError } from '../errors.js';
+import { issueTokens } from '../issue.js';
+import { required, single } from '../params.js';
+import { parseScope, scopeCovers } from '../scopes.js';
+import { parseToken, secretMatches } from '../tokens.js';
+import type { Grant } from './types.js';
+
+export const refreshTokenGrant: Grant = {
+  grantType: 'refresh_token',
+  enabledBy: 'refresh_token',
+  allowsPublic: true,
+  async exchange(deps, { app, params, now }) {
+    const presented = required(params, 'refresh_token');
+    const requestedScope = single(params, 'scope');
+    const { tokens } = deps.stores;
+
+    const parsed = parseToken(presented);
+    const token = parsed && (await tokens.findToken(parsed.id));
+    if (!parsed || !token || token.kind !== 'refresh' || !secretMatches(parsed.secret, token.secretHash)) {
+      throw oauthError('invalid_grant', 'refresh_token is unknown');
+    }
+    if (token.clientId !== app.clientId) throw oauthError('invalid_grant', 'refresh_token was issued to another app');
+    if (token.consumedAt !== null) {
+      if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
+      throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
+    }
+    if (token.revokedAt !== null) throw oauthError('invalid_grant', 'refresh_token has been revoked');
+    if (token.expiresAt <= now) throw oauthError('expired_token', 'refresh_token has expired');
+
+    let scope = token.scope;
+    if (requestedScope !== undefined) {
+      const asked = parseScope(requestedScope);
+      if (!scopeCovers(token.scope, asked)) {
+        throw oauthError('invalid_scope', `scope may only narrow the granted scope (${token.scope.join(' ')})`);
+      }
+      if (asked.length > 0) scope = asked;
+    }
+
+    if (!(await tokens.consumeRefreshToken(token.id, now))) {
+      if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
+      throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
+    }
+    return issueTokens(
+      { tokens, lifetimes: deps.lifetimes, now },
+      { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope },
+    );
+  },
+};

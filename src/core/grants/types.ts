@@ -1,0 +1,30 @@
+import type { App, GrantTypeName, Lifetimes } from '../model.js';
+import type { Clock, Stores } from '../ports.js';
+import type { Params } from '../params.js';
+import type { TokenResponse } from '../issue.js';
+
+export interface GrantDeps {
+  stores: Stores;
+  lifetimes: Lifetimes;
+  clock: Clock;
+  /** Names of the scopes the server knows. */
+  knownScopes(): Promise<ReadonlySet<string>>;
+}
+
+export interface GrantContext {
+  app: App;
+  params: Params;
+  now: number;
+}
+
+/**
+ * One grant type (ARCHITECTURE example 1). `grantType` is the wire value of
+ * grant_type; `enabledBy` the app setting that switches it on.
+ */
+export interface Grant {
+  grantType: string;
+  enabledBy: GrantTypeName;
+  /** Whether public apps may use it (RFC 6749 §4.4: client credentials needs a confidential client). */
+  allowsPublic: boolean;
+  exchange(deps: GrantDeps, context: GrantContext): Promise<TokenResponse>;
+}

@@ -1,0 +1,87 @@
+/**
+ * What the core needs from the outside world, named by intent. Storage
+ * implements these (memory, SQLite, PostgreSQL); every implementation passes
+ * the one contract suite in test/storage/contract.ts. A function takes only
+ * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
+ */
+import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from './model.js';
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface AppStore {
+  findApp(clientId: string): Promise<App | undefined>;
+  createApp(app: App): Promise<void>;
+  updateApp(clientId: string, patch: Partial<Omit<App, 'clientId' | 'createdAt'>>): Promise<boolean>;
+  listApps(filter?: { ownerUid?: string }): Promise<App[]>;
+}
+
+export interface UserStore {
+  findUserByUid(uid: string): Promise<User | undefined>;
+  findUserByUsername(username: string): Promise<User | undefined>;
+  /** Fails (returns false) when the username is taken. */
+  createUser(user: User): Promise<boolean>;
+  countUsers(): Promise<number>;
+}
+
+export interface ScopeStore {
+  listScopes(): Promise<Scope[]>;
+  /** Creates or updates the description. */
+  saveScope(scope: Scope): Promise<void>;
+}
+
+export interface ConsentStore {
+  findConsent(uid: string, clientId: string): Promise<Consent | undefined>;
+  saveConsent(consent: Consent, now: number): Promise<void>;
+  listConsents(uid: string): Promise<Consent[]>;
+  deleteConsent(uid: string, clientId: string): Promise<void>;
+}
+
+export interface CodeStore {
+  /** Stores a new code and returns its id (the code's public handle is `id.secret`). */
+  saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>): Promise<number>;
+  findCode(id: number): Promise<AuthorizationCode | undefined>;
+  /**
+   * Marks the code used; true for exactly one caller however many race
+   * (one atomic statement: UPDATE … WHERE consumed_at IS NULL).
+   */
+  consumeCode(id: number, now: number): Promise<boolean>;
+}
+
+export interface TokenStore {
+  /**
+   * Stores the tokens durably and returns their ids, in order. Resolves only
+   * after the rows are committed, so a token is never answered before it exists.
+   */
+  issueTokens(tokens: NewToken[]): Promise<number[]>;
+  findToken(id: number): Promise<TokenRecord | undefined>;
+  /** Single use of a refresh token: true for exactly one caller. */
+  consumeRefreshToken(id: number, now: number): Promise<boolean>;
+  revokeToken(id: number, now: number): Promise<void>;
+  /** Revokes every token of a family (code replay, refresh replay, revocation of a refresh token). */
+  revokeFamily(familyId: number, now: number): Promise<void>;
+  /** Revokes every token a user granted an app (the account page's "revoke"). */
+  revokeUserTokens(uid: string, clientId: string, now: number): Promise<void>;
+}
+
+export interface RateLimiter {
+  /**
+   * Counts one event for `key` in a fixed window; `allowed` is false once more
+   * than `limit` events fell in the window, with the seconds until it ends.
+   */
+  hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfter: number }>;
+}
+
+/** Everything a Gatehouse instance is made of; `http` receives it whole, core functions take slices. */
+export interface Stores {
+  apps: AppStore;
+  users: UserStore;
+  scopes: ScopeStore;
+  consents: ConsentStore;
+  codes: CodeStore;
+  tokens: TokenStore;
+}

@@ -1,0 +1,148 @@
+/**
+ * The reference store: plain maps, for unit tests and as the contract's
+ * simplest implementation. Same semantics as the SQL stores, including
+ * single-use consumption (JavaScript runs one caller at a time here).
+ */
+import { nextId } from '../../core/ids.js';
+import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
+import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryAppStore implements AppStore {
+  private readonly apps = new Map<string, App>();
+  async findApp(clientId: string) {
+    const app = this.apps.get(clientId);
+    return app && copy(app);
+  }
+  async createApp(app: App) {
+    if (this.apps.has(app.clientId)) throw new Error(`app ${app.clientId} exists`);
+    this.apps.set(app.clientId, copy(app));
+  }
+  async updateApp(clientId: string, patch: Partial<App>) {
+    const app = this.apps.get(clientId);
+    if (!app) return false;
+    this.apps.set(clientId, { ...app, ...copy(patch) });
+    return true;
+  }
+  async listApps(filter: { ownerUid?: string } = {}) {
+    return [...this.apps.values()].filter((app) => filter.ownerUid === undefined || app.ownerUid === filter.ownerUid).map(copy);
+  }
+}
+
+export class MemoryUserStore implements UserStore {
+  private readonly users = new Map<string, User>();
+  async findUserByUid(uid: string) {
+    const user = this.users.get(uid);
+    return user && copy(user);
+  }
+  async findUserByUsername(username: string) {
+    const user = [...this.users.values()].find((u) => u.username === username);
+    return user && copy(user);
+  }
+  async createUser(user: User) {
+    if (this.users.has(user.uid) || (await this.findUserByUsername(user.username))) return false;
+    this.users.set(user.uid, copy(user));
+    return true;
+  }
+  async countUsers() {
+    return this.users.size;
+  }
+}
+
+export class MemoryScopeStore implements ScopeStore {
+  private readonly scopes = new Map<string, Scope>([
+    ['basic', { name: 'basic', description: 'Your basic profile: user id, user name and portrait' }],
+    ['email', { name: 'email', description: 'Your email address' }],
+  ]);
+  async listScopes() {
+    return [...this.scopes.values()].sort((a, b) => a.name.localeCompare(b.name)).map(copy);
+  }
+  async saveScope(scope: Scope) {
+    this.scopes.set(scope.name, copy(scope));
+  }
+}
+
+export class MemoryConsentStore implements ConsentStore {
+  private readonly consents = new Map<string, Consent & { updatedAt: number }>();
+  private key = (uid: string, clientId: string) => `${uid}\u0000${clientId}`;
+  async findConsent(uid: string, clientId: string) {
+    const found = this.consents.get(this.key(uid, clientId));
+    return found && { uid: found.uid, clientId: found.clientId, scope: [...found.scope] };
+  }
+  async saveConsent(consent: Consent, now: number) {
+    this.consents.set(this.key(consent.uid, consent.clientId), { ...copy(consent), updatedAt: now });
+  }
+  async listConsents(uid: string) {
+    return [...this.consents.values()]
+      .filter((c) => c.uid === uid)
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .map((c) => ({ uid: c.uid, clientId: c.clientId, scope: [...c.scope] }));
+  }
+  async deleteConsent(uid: string, clientId: string) {
+    this.consents.delete(this.key(uid, clientId));
+  }
+}
+
+export class MemoryCodeStore implements CodeStore {
+  private readonly codes = new Map<number, AuthorizationCode>();
+  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>) {
+    const id = nextId(code.createdAt);
+    this.codes.set(id, { ...copy(code), id, familyId: id, consumedAt: null });
+    return id;
+  }
+  async findCode(id: number) {
+    const code = this.codes.get(id);
+    return code && copy(code);
+  }
+  async consumeCode(id: number, now: number) {
+    const code = this.codes.get(id);
+    if (!code || code.consumedAt !== null) return false;
+    code.consumedAt = now;
+    return true;
+  }
+}
+
+export class MemoryTokenStore implements TokenStore {
+  private readonly tokens = new Map<number, TokenRecord>();
+  async issueTokens(tokens: NewToken[]) {
+    return tokens.map((token) => {
+      const id = nextId(token.createdAt);
+      this.tokens.set(id, { ...copy(token), id, revokedAt: null, consumedAt: null });
+      return id;
+    });
+  }
+  async findToken(id: number) {
+    const token = this.tokens.get(id);
+    return token && copy(token);
+  }
+  async consumeRefreshToken(id: number, now: number) {
+    const token = this.tokens.get(id);
+    if (!token || token.kind !== 'refresh' || token.consumedAt !== null || token.revokedAt !== null) return false;
+    token.consumedAt = now;
+    return true;
+  }
+  async revokeToken(id: number, now: number) {
+    const token = this.tokens.get(id);
+    if (token && token.revokedAt === null) token.revokedAt = now;
+  }
+  async revokeFamily(familyId: number, now: number) {
+    for (const token of this.tokens.values()) if (token.familyId === familyId && token.revokedAt === null) token.revokedAt = now;
+  }
+  async revokeUserTokens(uid: string, clientId: string, now: number) {
+    for (const token of this.tokens.values()) {
+      if (token.uid === uid && token.clientId === clientId && token.revokedAt === null) token.revokedAt = now;
+    }
+  }
+}
+
+export function createMemoryStores(): Stores {
+  return {
+    apps: new MemoryAppStore(),
+    users: new MemoryUserStore(),
+    scopes: new MemoryScopeStore(),
+    consents: new MemoryConsentStore(),
+    codes: new MemoryCodeStore(),
+    tokens: new MemoryTokenStore(),
+  };
+}

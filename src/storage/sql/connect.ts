@@ -1,0 +1,127 @@
+/**
+ * Opens the database named by a URL (`sqlite:PATH`, `postgres://…`), applies
+ * pending migrations and builds the stores. The only place that knows which
+ * dialect is in use.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Stores } from '../../core/ports.js';
+import { CachedAppStore } from '../cached-apps.js';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+import { SqliteTokenStore } from './sqlite-tokens.js';
+import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
+
+export interface OpenedDatabase {
+  dialect: 'sqlite' | 'postgres';
+  db: Kysely<Database>;
+  stores: Stores;
+  /** A cheap query for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** How long a cached app may be served after another instance changed it. */
+  appCacheTtlMs?: number;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/gatehouse.db';
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  const opened = url.startsWith('postgres://') || url.startsWith('postgresql://') ? openPostgres(url, options) : openSqlite(url);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(opened.db);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
+  return opened;
+}
+
+function sqlitePath(url: string): string {
+  if (!url.startsWith('sqlite:')) throw new Error(`unsupported database URL ${JSON.stringify(url)}: use sqlite:PATH or postgres://…`);
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (path === '') throw new Error('sqlite: URL has no path');
+  return path;
+}
+
+function openSqlite(url: string): OpenedDatabase {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new BetterSqlite3(path);
+  // WAL + NORMAL: a commit is in the WAL before the response, so it survives a process crash.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const dataVersion = raw.prepare<[], { data_version: number }>('PRAGMA data_version');
+  let seenVersion = -1;
+  const changedElsewhere = (): boolean => {
+    const version = dataVersion.get()!.data_version;
+    const changed = version !== seenVersion;
+    seenVersion = version;
+    return changed;
+  };
+  let tokens: SqliteTokenStore | undefined;
+  const stores: Stores = {
+    apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere }),
+    users: new SqlUserStore(db),
+    scopes: new SqlScopeStore(db),
+    consents: new SqlConsentStore(db),
+    codes: new SqlCodeStore(db),
+    // Built on first use: the tokens table exists only once migrations ran.
+    get tokens() {
+      tokens ??= new SqliteTokenStore(raw);
+      return tokens;
+    },
+  };
+  return {
+    dialect: 'sqlite',
+    db,
+    stores,
+    ping: async () => {
+      raw.prepare('SELECT 1').get();
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string, options: OpenOptions): OpenedDatabase {
+  // Our BIGINTs (ids, milliseconds) are all below 2^53: read them as numbers.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client's error (database restarted) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const stores: Stores = {
+    apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: options.appCacheTtlMs ?? 1_000 }),
+    users: new SqlUserStore(db),
+    scopes: new SqlScopeStore(db),
+    consents: new SqlConsentStore(db),
+    codes: new SqlCodeStore(db),
+    tokens: new SqlTokenStore(db),
+  };
+  return {
+    dialect: 'postgres',
+    db,
+    stores,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

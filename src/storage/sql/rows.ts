@@ -1,0 +1,122 @@
+/** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
+import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, TokenRecord } from '../../core/model.js';
+import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const list = (value: string): string[] => (value === '' ? [] : value.split(' '));
+
+export function appFromRow(row: ClientsTable): App {
+  return {
+    clientId: row.client_id,
+    secretHash: row.secret_hash,
+    name: row.name,
+    rootDomain: row.root_domain,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    grantTypes: list(row.grant_types) as GrantTypeName[],
+    responseTypes: list(row.response_types) as ResponseTypeName[],
+    scopes: list(row.scopes),
+    isPublic: num(row.is_public) === 1,
+    isResourceServer: num(row.is_resource_server) === 1,
+    disabled: num(row.disabled) === 1,
+    ownerUid: row.owner_uid,
+    createdAt: num(row.created_at),
+  };
+}
+
+export function appToRow(app: App, now: number): ClientsTable {
+  return {
+    client_id: app.clientId,
+    secret_hash: app.secretHash,
+    name: app.name,
+    root_domain: app.rootDomain,
+    redirect_uris: JSON.stringify(app.redirectUris),
+    grant_types: app.grantTypes.join(' '),
+    response_types: app.responseTypes.join(' '),
+    scopes: app.scopes.join(' '),
+    is_public: app.isPublic ? 1 : 0,
+    is_resource_server: app.isResourceServer ? 1 : 0,
+    disabled: app.disabled ? 1 : 0,
+    owner_uid: app.ownerUid,
+    created_at: app.createdAt,
+    updated_at: now,
+  };
+}
+
+/** The columns a partial app update touches. */
+export function appPatchToRow(patch: Partial<App>): Partial<ClientsTable> {
+  const row: Partial<ClientsTable> = {};
+  if (patch.secretHash !== undefined) row.secret_hash = patch.secretHash;
+  if (patch.name !== undefined) row.name = patch.name;
+  if (patch.rootDomain !== undefined) row.root_domain = patch.rootDomain;
+  if (patch.redirectUris !== undefined) row.redirect_uris = JSON.stringify(patch.redirectUris);
+  if (patch.grantTypes !== undefined) row.grant_types = patch.grantTypes.join(' ');
+  if (patch.responseTypes !== undefined) row.response_types = patch.responseTypes.join(' ');
+  if (patch.scopes !== undefined) row.scopes = patch.scopes.join(' ');
+  if (patch.isPublic !== undefined) row.is_public = patch.isPublic ? 1 : 0;
+  if (patch.isResourceServer !== undefined) row.is_resource_server = patch.isResourceServer ? 1 : 0;
+  if (patch.disabled !== undefined) row.disabled = patch.disabled ? 1 : 0;
+  if (patch.ownerUid !== undefined) row.owner_uid = patch.ownerUid;
+  return row;
+}
+
+export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
+  return {
+    id: num(row.id),
+    secretHash: row.secret_hash,
+    clientId: row.client_id,
+    uid: row.uid,
+    redirectUri: row.redirect_uri,
+    scope: list(row.scope),
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: row.code_challenge_method as AuthorizationCode['codeChallengeMethod'],
+    familyId: num(row.family_id),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    consumedAt: numOrNull(row.consumed_at),
+  };
+}
+
+export interface TokenRow {
+  id: number;
+  kind: string;
+  secret_hash: string;
+  client_id: string;
+  uid: string | null;
+  scope: string;
+  family_id: number | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  consumed_at: number | null;
+}
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
+  return {
+    id: num(row.id),
+    kind: row.kind as TokenRecord['kind'],
+    secretHash: row.secret_hash,
+    clientId: row.client_id,
+    uid: row.uid,
+    scope: list(row.scope),
+    familyId: numOrNull(row.family_id),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    revokedAt: numOrNull(row.revoked_at),
+    consumedAt: numOrNull(row.consumed_at),
+  };
+}
+
+export function tokenToRow(id: number, token: NewToken): Omit<TokenRow, 'revoked_at' | 'consumed_at'> {
+  return {
+    id,
+    kind: token.kind,
+    secret_hash: token.secretHash,
+    client_id: token.clientId,
+    uid: token.uid,
+    scope: token.scope.join(' '),
+    family_id: token.familyId,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The tables as Kysely sees them. Times are milliseconds since the epoch
+ * (BIGINT); ids are time-ordered integers below 2^53 (core/ids.ts); booleans
+ * are 0/1 integers so that SQLite and PostgreSQL share every query.
+ */
+import type { Generated } from 'kysely';
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+}
+
+export interface UsersTable {
+  uid: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface ClientsTable {
+  client_id: string;
+  secret_hash: string | null;
+  name: string;
+  root_domain: string;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** Space-separated lists. */
+  grant_types: string;
+  response_types: string;
+  scopes: string;
+  is_public: number;
+  is_resource_server: number;
+  disabled: number;
+  owner_uid: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsentsTable {
+  uid: string;
+  client_id: string;
+  scope: string;
+  updated_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  id: number;
+  secret_hash: string;
+  client_id: string;
+  uid: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  family_id: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface TokensTable {
+  id: number;
+  kind: string;
+  secret_hash: string;
+  client_id: string;
+  uid: string | null;
+  scope: string;
+  family_id: number | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: Generated<number | null>;
+  consumed_at: Generated<number | null>;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  scopes: ScopesTable;
+  users: UsersTable;
+  clients: ClientsTable;
+  consents: ConsentsTable;
+  authorization_codes: AuthorizationCodesTable;
+  tokens: TokensTable;
+}

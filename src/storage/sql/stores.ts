@@ -1,0 +1,223 @@
+/**
+ * The stores over Kysely: one set of queries for SQLite and PostgreSQL.
+ * The token store has a SQLite-specific twin (sqlite-tokens.ts) for the hot path.
+ */
+import { type Kysely } from 'kysely';
+import { nextId } from '../../core/ids.js';
+import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
+import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
+import { TurnBatcher } from '../turn-batcher.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, tokenFromRow, tokenToRow } from './rows.js';
+import type { Database } from './schema.js';
+
+export class SqlAppStore implements AppStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findApp(clientId: string): Promise<App | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row && appFromRow(row);
+  }
+
+  async createApp(app: App): Promise<void> {
+    await this.db.insertInto('clients').values(appToRow(app, Date.now())).execute();
+  }
+
+  async updateApp(clientId: string, patch: Partial<App>): Promise<boolean> {
+    const result = await this.db
+      .updateTable('clients')
+      .set({ ...appPatchToRow(patch), updated_at: Date.now() })
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async listApps(filter: { ownerUid?: string } = {}): Promise<App[]> {
+    let query = this.db.selectFrom('clients').selectAll().orderBy('created_at').orderBy('client_id');
+    if (filter.ownerUid !== undefined) query = query.where('owner_uid', '=', filter.ownerUid);
+    return (await query.execute()).map(appFromRow);
+  }
+}
+
+export class SqlUserStore implements UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findUserByUid(uid: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('uid', '=', uid).executeTakeFirst();
+    return row && { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+  }
+
+  async findUserByUsername(username: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+  }
+
+  async createUser(user: User): Promise<boolean> {
+    const result = await this.db
+      .insertInto('users')
+      .values({ uid: user.uid, username: user.username, password_hash: user.passwordHash, created_at: user.createdAt })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+export class SqlScopeStore implements ScopeStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async listScopes(): Promise<Scope[]> {
+    return this.db.selectFrom('scopes').select(['name', 'description']).orderBy('name').execute();
+  }
+
+  async saveScope(scope: Scope): Promise<void> {
+    await this.db
+      .insertInto('scopes')
+      .values(scope)
+      .onConflict((oc) => oc.column('name').doUpdateSet({ description: scope.description }))
+      .execute();
+  }
+}
+
+export class SqlConsentStore implements ConsentStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findConsent(uid: string, clientId: string): Promise<Consent | undefined> {
+    const row = await this.db.selectFrom('consents').selectAll().where('uid', '=', uid).where('client_id', '=', clientId).executeTakeFirst();
+    return row && { uid: row.uid, clientId: row.client_id, scope: row.scope === '' ? [] : row.scope.split(' ') };
+  }
+
+  async saveConsent(consent: Consent, now: number): Promise<void> {
+    const scope = consent.scope.join(' ');
+    await this.db
+      .insertInto('consents')
+      .values({ uid: consent.uid, client_id: consent.clientId, scope, updated_at: now })
+      .onConflict((oc) => oc.columns(['uid', 'client_id']).doUpdateSet({ scope, updated_at: now }))
+      .execute();
+  }
+
+  async listConsents(uid: string): Promise<Consent[]> {
+    const rows = await this.db.selectFrom('consents').selectAll().where('uid', '=', uid).orderBy('updated_at', 'desc').execute();
+    return rows.map((row) => ({ uid: row.uid, clientId: row.client_id, scope: row.scope === '' ? [] : row.scope.split(' ') }));
+  }
+
+  async deleteConsent(uid: string, clientId: string): Promise<void> {
+    await this.db.deleteFrom('consents').where('uid', '=', uid).where('client_id', '=', clientId).execute();
+  }
+}
+
+export class SqlCodeStore implements CodeStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>): Promise<number> {
+    for (;;) {
+      const id = nextId(code.createdAt);
+      const result = await this.db
+        .insertInto('authorization_codes')
+        .values({
+          id,
+          secret_hash: code.secretHash,
+          client_id: code.clientId,
+          uid: code.uid,
+          redirect_uri: code.redirectUri,
+          scope: code.scope.join(' '),
+          code_challenge: code.codeChallenge,
+          code_challenge_method: code.codeChallengeMethod,
+          family_id: id,
+          created_at: code.createdAt,
+          expires_at: code.expiresAt,
+          consumed_at: null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      // Another instance drew the same id in the same millisecond: draw again.
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) return id;
+    }
+  }
+
+  async findCode(id: number): Promise<AuthorizationCode | undefined> {
+    const row = await this.db.selectFrom('authorization_codes').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && codeFromRow(row);
+  }
+
+  async consumeCode(id: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: now })
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+/**
+ * Tokens over Kysely (PostgreSQL): the inserts of one event-loop turn go out
+ * as one multi-row INSERT, one round trip and one commit for all of them.
+ */
+export class SqlTokenStore implements TokenStore {
+  private readonly batcher: TurnBatcher<NewToken, number>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.batcher = new TurnBatcher((tokens) => this.insertAll(tokens));
+  }
+
+  async issueTokens(tokens: NewToken[]): Promise<number[]> {
+    return Promise.all(tokens.map((token) => this.batcher.add(token)));
+  }
+
+  private async insertAll(tokens: NewToken[]): Promise<number[]> {
+    const ids = tokens.map((token) => nextId(token.createdAt));
+    let pending = tokens.map((_, index) => index);
+    while (pending.length > 0) {
+      const inserted = await this.db
+        .insertInto('tokens')
+        .values(pending.map((index) => tokenToRow(ids[index]!, tokens[index]!)))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
+      const done = new Set(inserted.map((row) => Number(row.id)));
+      pending = pending.filter((index) => !done.has(ids[index]!));
+      for (const index of pending) ids[index] = nextId(tokens[index]!.createdAt);
+    }
+    return ids;
+  }
+
+  async findToken(id: number): Promise<TokenRecord | undefined> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && tokenFromRow(row);
+  }
+
+  async consumeRefreshToken(id: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tokens')
+      .set({ consumed_at: now })
+      .where('id', '=', id)
+      .where('kind', '=', 'refresh')
+      .where('consumed_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeToken(id: number, now: number): Promise<void> {
+    await this.db.updateTable('tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  async revokeFamily(familyId: number, now: number): Promise<void> {
+    await this.db.updateTable('tokens').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+  }
+
+  async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('uid', '=', uid)
+      .where('client_id', '=', clientId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+}
