@@ -70,10 +70,15 @@ export interface TokenStore {
 
 export interface RateLimiter {
   /**
-   * Counts one event for `key` in a fixed window; `allowed` is false once more
-   * than `limit` events fell in the window, with the seconds until it ends.
+   * Counts one event for `key` in a fixed window of `windowSeconds`;
+   * `allowed` is false once more than `limit` events fell in the window,
+   * with the seconds until it ends.
    */
   hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfter: number }>;
+  /** The same answer without counting (check before doing costly work such as a password hash). */
+  peek(key: string, limit: number): Promise<{ allowed: boolean; retryAfter: number }>;
+  /** Forgets a key (a successful sign-in clears its failures). */
+  reset(key: string): Promise<void>;
 }
 
 /** Everything a Gatehouse instance is made of; `http` receives it whole, core functions take slices. */

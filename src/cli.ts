@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * The `gatehouse` command (SPEC §5): serve, migrate, clients, users, scopes.
+ * Every subcommand reads the database from --database or GATEHOUSE_DATABASE_URL.
+ */
+import { Command, Option } from 'commander';
+import { createAccount, AccountInputError } from './core/accounts.js';
+import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
+import type { App } from './core/model.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createInstance, createLogger } from './server.js';
+import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
+
+const program = new Command();
+program.name('gatehouse').description('A Baidu-compatible OAuth 2.0 authorization server').showHelpAfterError();
+
+const databaseOption = () => new Option('--database <url>', 'database URL: sqlite:PATH or postgres://… (env GATEHOUSE_DATABASE_URL)');
+const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+async function withDatabase<T>(options: { database?: string }, run: (database: OpenedDatabase) => Promise<T>): Promise<T> {
+  const config = loadConfig({ database: options.database });
+  const database = await openDatabase(config.databaseUrl, { poolSize: 2 });
+  try {
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function describeApp(app: App) {
+  return {
+    client_id: app.clientId,
+    name: app.name,
+    root_domain: app.rootDomain,
+    redirect_uris: app.redirectUris,
+    grant_types: app.grantTypes,
+    response_types: app.responseTypes,
+    scopes: app.scopes,
+    public: app.isPublic,
+    resource_server: app.isResourceServer,
+    disabled: app.disabled,
+    created_at: new Date(app.createdAt).toISOString(),
+  };
+}
+
+function print(json: boolean, value: Record<string, unknown>, text: string): void {
+  console.log(json ? JSON.stringify(value) : text);
+}
+
+program
+  .command('serve')
+  .description('run the server')
+  .addOption(databaseOption())
+  .option('--host <host>', 'address to listen on (env GATEHOUSE_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'port (env GATEHOUSE_PORT, default 8080)')
+  .option('--issuer <url>', 'public URL of the server (env GATEHOUSE_ISSUER, default http://HOST:PORT)')
+  .action(async (options: { database?: string; host?: string; port?: string; issuer?: string }) => {
+    const config = loadConfig(options);
+    const logger = createLogger(config);
+    const instance = await createInstance(config, { logger });
+    const address = await instance.app.listen({ host: config.host, port: config.port });
+    logger.info({ address, issuer: config.issuer, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'gatehouse listening');
+    const stop = async (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      await instance.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations and exit')
+  .addOption(databaseOption())
+  .action(async (options: { database?: string }) => {
+    await withDatabase(options, async () => {});
+    console.log('migrations applied');
+  });
+
+const clients = program.command('clients').description('manage apps (API Key and Secret Key)');
+
+clients
+  .command('create')
+  .description('register an app')
+  .requiredOption('--name <name>', 'app name')
+  .requiredOption('--root-domain <domain>', 'root domain its redirect URIs must belong to, e.g. example.com')
+  .option('--redirect-uri <uri>', 'an exact redirect URI (repeatable)', collect)
+  .option('--grant-types <list>', 'authorization_code,refresh_token,client_credentials,device_code', list)
+  .option('--response-types <list>', 'code,token', list)
+  .option('--scopes <list>', 'scopes it may request (default basic)', list)
+  .option('--public', 'a public app (no Secret Key; PKCE required)')
+  .option('--resource-server', 'may introspect any token')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (options) => {
+    await withDatabase(options, async ({ stores }) => {
+      const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
+      const { app, clientSecret } = await registerApp(
+        stores.apps,
+        {
+          name: options.name,
+          rootDomain: options.rootDomain,
+          redirectUris: options.redirectUri,
+          grantTypes: options.grantTypes,
+          responseTypes: options.responseTypes,
+          scopes: options.scopes,
+          isPublic: options.public === true,
+          isResourceServer: options.resourceServer === true,
+        },
+        known,
+        Date.now(),
+      );
+      const value = { ...describeApp(app), ...(clientSecret === undefined ? {} : { client_secret: clientSecret }) };
+      print(
+        options.json === true,
+        value,
+        `API Key (client_id):     ${app.clientId}\n` +
+          (clientSecret ? `Secret Key (shown once): ${clientSecret}\n` : 'public app: no Secret Key\n') +
+          `root domain:             ${app.rootDomain}`,
+      );
+    });
+  });
+
+clients
+  .command('list')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (options) => {
+    await withDatabase(options, async ({ stores }) => {
+      const apps = await stores.apps.listApps();
+      if (options.json) console.log(JSON.stringify(apps.map(describeApp)));
+      else for (const app of apps) console.log(`${app.clientId}  ${app.disabled ? '(disabled) ' : ''}${app.name}  ${app.rootDomain}`);
+    });
+  });
+
+clients
+  .command('show <client_id>')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (clientId: string, options) => {
+    await withDatabase(options, async ({ stores }) => {
+      const app = await stores.apps.findApp(clientId);
+      if (app === undefined) throw new AppInputError(`no app with client_id ${clientId}`);
+      const value = describeApp(app);
+      print(options.json === true, value, Object.entries(value).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}`).join('\n'));
+    });
+  });
+
+clients
+  .command('rotate-secret <client_id>')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (clientId: string, options) => {
+    await withDatabase(options, async ({ stores }) => {
+      const clientSecret = await rotateSecret(stores.apps, clientId);
+      print(options.json === true, { client_id: clientId, client_secret: clientSecret }, `new Secret Key (shown once): ${clientSecret}`);
+    });
+  });
+
+clients
+  .command('disable <client_id>')
+  .addOption(databaseOption())
+  .action(async (clientId: string, options) => {
+    await withDatabase(options, async ({ stores }) => {
+      if (!(await stores.apps.updateApp(clientId, { disabled: true }))) throw new AppInputError(`no app with client_id ${clientId}`);
+      console.log(`app ${clientId} disabled`);
+    });
+  });
+
+program
+  .command('users')
+  .description('manage platform users')
+  .command('create')
+  .requiredOption('--username <username>')
+  .requiredOption('--password <password>')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (options) => {
+    await withDatabase(options, async ({ stores }) => {
+      const user = await createAccount(stores.users, options.username, options.password, Date.now());
+      print(options.json === true, { uid: user.uid, username: user.username }, `user ${user.username} created, uid ${user.uid}`);
+    });
+  });
+
+program
+  .command('scopes')
+  .description('manage scopes')
+  .command('create')
+  .requiredOption('--name <name>')
+  .option('--description <text>', 'what the scope lets an app do, as a person reads it', '')
+  .addOption(databaseOption())
+  .action(async (options) => {
+    if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(options.name) || options.name.includes(',')) {
+      throw new AppInputError('a scope name is printable ASCII without spaces, commas, quotes or backslashes');
+    }
+    await withDatabase(options, async ({ stores }) => {
+      await stores.scopes.saveScope({ name: options.name, description: options.description });
+      console.log(`scope ${options.name} saved`);
+    });
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof AppInputError || error instanceof AccountInputError || error instanceof ConfigError) {
+    console.error(`gatehouse: ${error.message}`);
+  } else {
+    console.error(`gatehouse: ${(error as Error).message ?? String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+/**
+ * Configuration: command-line flags over environment variables over defaults,
+ * read once, validated, frozen. Nothing else reads process.env.
+ */
+import { DEFAULT_LIFETIMES, type Lifetimes } from './core/model.js';
+import { DEFAULT_DATABASE_URL } from './storage/sql/connect.js';
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** The server's public origin, no trailing slash: error_uri, oob and metadata are built from it. */
+  issuer: string;
+  lifetimes: Lifetimes;
+  /** GATEHOUSE_ALLOW_HTTP_REDIRECTS=1: plain http redirect URIs on any host (root-domain rule still holds). */
+  allowHttpRedirects: boolean;
+  /** GATEHOUSE_ALLOW_SIGNUP=1: anyone may create an account on the sign-in page. */
+  allowSignup: boolean;
+  redisUrl: string | undefined;
+  /** GATEHOUSE_COOKIE_SECRET: signs session and CSRF cookies; else a key kept in the database. */
+  cookieSecret: string | undefined;
+  /** Cookies get `Secure` when the issuer is https. */
+  secureCookies: boolean;
+  poolSize: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function isOn(value: string | undefined): boolean {
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
+export interface ConfigFlags {
+  database?: string;
+  host?: string;
+  port?: string | number;
+  issuer?: string;
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Readonly<Config> {
+  const host = flags.host ?? env['GATEHOUSE_HOST'] ?? '127.0.0.1';
+  const rawPort = flags.port ?? env['GATEHOUSE_PORT'] ?? 8080;
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0-65535, got ${JSON.stringify(rawPort)}`);
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  const issuer = (flags.issuer ?? env['GATEHOUSE_ISSUER'] ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(issuer);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError(`issuer must be an http(s) URL, got ${JSON.stringify(issuer)}`);
+  }
+  const config: Config = {
+    databaseUrl: flags.database ?? env['GATEHOUSE_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
+    host,
+    port,
+    issuer,
+    lifetimes: {
+      authorizationCode: positiveInt(env, 'GATEHOUSE_AUTH_CODE_TTL', DEFAULT_LIFETIMES.authorizationCode),
+      accessToken: positiveInt(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', DEFAULT_LIFETIMES.accessToken),
+      refreshToken: positiveInt(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', DEFAULT_LIFETIMES.refreshToken),
+      deviceCode: positiveInt(env, 'GATEHOUSE_DEVICE_CODE_TTL', DEFAULT_LIFETIMES.deviceCode),
+      devicePollInterval: positiveInt(env, 'GATEHOUSE_DEVICE_POLL_INTERVAL', DEFAULT_LIFETIMES.devicePollInterval),
+    },
+    allowHttpRedirects: isOn(env['GATEHOUSE_ALLOW_HTTP_REDIRECTS']),
+    allowSignup: isOn(env['GATEHOUSE_ALLOW_SIGNUP']),
+    redisUrl: env['GATEHOUSE_REDIS_URL'] || undefined,
+    cookieSecret: env['GATEHOUSE_COOKIE_SECRET'] || undefined,
+    secureCookies: issuer.startsWith('https:'),
+    poolSize: positiveInt(env, 'GATEHOUSE_DB_POOL_SIZE', 10),
+    logLevel: env['GATEHOUSE_LOG_LEVEL'] ?? 'info',
+  };
+  return Object.freeze(config);
+}

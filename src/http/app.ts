@@ -1,0 +1,178 @@
+/**
+ * buildApp(deps): the Fastify application, without listen() (tests use
+ * inject() or listen on port 0). Everything it needs is handed in; it never
+ * chooses a database or reads the environment.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { OAuthError } from '../core/errors.js';
+import { coreGrants, GrantRegistry, type Grant } from '../core/grants/index.js';
+import { systemClock, type Clock, type RateLimiter, type Stores } from '../core/ports.js';
+import { randomId } from '../core/tokens.js';
+import { MessagePage } from '../views/oauth-pages.js';
+import { renderDocument } from '../views/layout.js';
+import { MESSAGES } from '../views/i18n.js';
+import { CookieSigner } from './cookies.js';
+import { registerAuthorizeRoutes } from './authorize-routes.js';
+import { JSON_TYPE, pageHeaders, sendErrorPage, sendJsonError, TransportError, errorUri } from './errors.js';
+import { MemoryFailureLog, type FailureLog } from './failure-log.js';
+import { FormError, parseForm, parseFormBuffer } from './form.js';
+import { safeQueryParser } from './endpoint.js';
+import { pageContext } from './page-context.js';
+import { registerPageRoutes } from './page-routes.js';
+import { registerResourceRoutes } from './resource-routes.js';
+import { registerTokenRoutes } from './token-routes.js';
+import { oauthError } from '../core/errors.js';
+
+export const BODY_LIMIT = 64 * 1024;
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  stores: Stores;
+  rateLimiter: RateLimiter;
+  /** Signs session and CSRF cookies; the same on every instance. */
+  cookieKey: Buffer;
+  failures?: FailureLog;
+  clock?: Clock;
+  /** Grants beyond the core ones (the device flow registers its own). */
+  extraGrants?: Grant[];
+  /** Readiness: throws when the database cannot be reached. */
+  ready?: () => Promise<void>;
+  logger?: Logger;
+}
+
+/** What route modules receive: the deps, resolved. */
+export interface Services {
+  config: Readonly<Config>;
+  stores: Stores;
+  rateLimiter: RateLimiter;
+  cookies: CookieSigner;
+  failures: FailureLog;
+  clock: Clock;
+  grants: GrantRegistry;
+  knownScopes(): Promise<ReadonlySet<string>>;
+  ready: () => Promise<void>;
+}
+
+function isOAuthPath(url: string): boolean {
+  return url.startsWith('/oauth/') || url.startsWith('/rest/') || url.startsWith('/.well-known/');
+}
+
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
+  const app: FastifyInstance = Fastify({
+    bodyLimit: BODY_LIMIT,
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    // Our own one line per request (onResponse below) replaces Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomId(16),
+    requestIdHeader: false,
+    routerOptions: { querystringParser: safeQueryParser(parseForm) },
+    return503OnClosing: true,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+  });
+
+  const scopesCache = { at: 0, names: new Set<string>() };
+  const clock = deps.clock ?? systemClock;
+  const services: Services = {
+    config: deps.config,
+    stores: deps.stores,
+    rateLimiter: deps.rateLimiter,
+    cookies: new CookieSigner(deps.cookieKey, deps.config.secureCookies),
+    failures: deps.failures ?? new MemoryFailureLog(),
+    clock,
+    grants: new GrantRegistry([...coreGrants, ...(deps.extraGrants ?? [])]),
+    // Scopes change rarely (an operator's command): a second of staleness is fine.
+    async knownScopes() {
+      const now = Date.now();
+      if (now - scopesCache.at > 1000) {
+        scopesCache.names = new Set((await deps.stores.scopes.listScopes()).map((scope) => scope.name));
+        scopesCache.at = now;
+      }
+      return scopesCache.names;
+    },
+    ready: deps.ready ?? (async () => {}),
+  };
+
+  // Form bodies only; any other content type is a clean invalid_request, not a 415 or 500.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseFormBuffer(body as Buffer));
+    } catch (error) {
+      done(error instanceof FormError ? oauthError('invalid_request', error.message) : (error as Error), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
+    done(oauthError('invalid_request', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send application/x-www-form-urlencoded`), undefined);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // One line per request; never the query or body (they carry codes and secrets).
+  app.addHook('onResponse', async (request, reply) => {
+    const error = request.oauthError;
+    const line: Record<string, unknown> = {
+      method: request.method,
+      path: request.url.split('?', 1)[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error !== undefined) {
+      line['error'] = error.code;
+      if (error.clientId !== undefined) line['client_id'] = error.clientId;
+      if (error.detail !== undefined) line['detail'] = error.detail;
+    }
+    request.log.info(line, 'request');
+  });
+
+  app.setErrorHandler((raw, request, reply) => {
+    const kind = request.routeOptions.config?.kind ?? (isOAuthPath(request.url) ? 'json' : 'page');
+    let error: OAuthError | TransportError;
+    if (raw instanceof OAuthError || raw instanceof TransportError) {
+      error = raw;
+    } else if ((raw as { statusCode?: number }).statusCode === 413) {
+      error = new TransportError(413, `the request body is larger than ${BODY_LIMIT} bytes`);
+    } else if (typeof (raw as { statusCode?: number }).statusCode === 'number' && (raw as { statusCode: number }).statusCode < 500) {
+      error = oauthError('invalid_request', 'the request is malformed', (raw as Error).message);
+    } else {
+      // Never a stack trace on the wire: the log has it, with the request id the response carries.
+      request.log.error({ reqId: request.id, err: raw }, 'unexpected error');
+      error = oauthError('server_error', `the server hit an unexpected condition; request id ${request.id}`);
+    }
+    return deliver(services, request, reply, kind, error);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new TransportError(404, `there is no endpoint at ${request.url.split('?', 1)[0]}`);
+    return deliver(services, request, reply, isOAuthPath(request.url) ? 'json' : 'page', error);
+  });
+
+  registerPageRoutes(app, services);
+  registerAuthorizeRoutes(app, services);
+  registerTokenRoutes(app, services);
+  registerResourceRoutes(app, services);
+  return { app, services };
+}
+
+function deliver(services: Services, request: FastifyRequest, reply: FastifyReply, kind: string, error: OAuthError | TransportError): FastifyReply {
+  if (error instanceof OAuthError) {
+    if (kind === 'page') return sendErrorPage(request, reply, error, error.status);
+    return sendJsonError(services, request, reply, error, request.url.split('?', 1)[0]!);
+  }
+  if (kind === 'page') {
+    const t = MESSAGES[pageContext(request).lang];
+    const title = error.status === 404 ? t.notFound : error.status === 405 ? t.methodNotAllowed : error.description;
+    return pageHeaders(reply)
+      .code(error.status)
+      .send(renderDocument(MessagePage({ ctx: pageContext(request), title: String(error.status), message: title })));
+  }
+  return reply
+    .code(error.status)
+    .header('content-type', JSON_TYPE)
+    .header('cache-control', 'no-store')
+    .send(JSON.stringify({ error: 'invalid_request', error_description: error.description, error_uri: errorUri(services.config.issuer, 'invalid_request') }));
+}

@@ -1,0 +1,104 @@
+/**
+ * Signed cookies for sign-in sessions and CSRF (RFC 9700 §4.7). The key is
+ * shared by every instance (configuration or the database's settings table),
+ * so a request may land on any instance; nothing lives in process memory.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parse, serialize, type SerializeOptions } from 'cookie';
+import { mintSecret } from '../core/tokens.js';
+
+export const SESSION_COOKIE = 'gh_session';
+export const CSRF_COOKIE = 'gh_csrf';
+export const LANG_COOKIE = 'gh_lang';
+
+/** A session lasts a day; force_login asks again whenever an app wants it. */
+const SESSION_SECONDS = 24 * 3600;
+
+export interface Session {
+  uid: string;
+  /** When the person last typed their password (ms), for force_login. */
+  authTime: number;
+}
+
+export class CookieSigner {
+  constructor(
+    private readonly key: Buffer,
+    private readonly secure: boolean,
+  ) {}
+
+  private mac(value: string): string {
+    return createHmac('sha256', this.key).update(value).digest('base64url');
+  }
+
+  private verify(value: string, mac: string): boolean {
+    const expected = Buffer.from(this.mac(value));
+    const actual = Buffer.from(mac);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
+  options(maxAge?: number): SerializeOptions {
+    const options: SerializeOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: this.secure };
+    if (maxAge !== undefined) options.maxAge = maxAge;
+    return options;
+  }
+
+  sessionCookie(session: Session, now: number): string {
+    const body = Buffer.from(JSON.stringify({ u: session.uid, t: session.authTime, e: now + SESSION_SECONDS * 1000 })).toString('base64url');
+    return serialize(SESSION_COOKIE, `${body}.${this.mac(`session|${body}`)}`, this.options(SESSION_SECONDS));
+  }
+
+  clearSessionCookie(): string {
+    return serialize(SESSION_COOKIE, '', this.options(0));
+  }
+
+  readSession(cookies: Record<string, string | undefined>, now: number): Session | undefined {
+    const raw = cookies[SESSION_COOKIE];
+    if (raw === undefined) return undefined;
+    const dot = raw.indexOf('.');
+    if (dot < 0) return undefined;
+    const body = raw.slice(0, dot);
+    if (!this.verify(`session|${body}`, raw.slice(dot + 1))) return undefined;
+    try {
+      const data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { u: unknown; t: unknown; e: unknown };
+      if (typeof data.u !== 'string' || typeof data.t !== 'number' || typeof data.e !== 'number' || data.e <= now) return undefined;
+      return { uid: data.u, authTime: data.t };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * CSRF: a random nonce in an HttpOnly cookie, and in each form the HMAC of
+   * it. A page from another site can neither read the cookie nor compute the
+   * token. Returns the nonce to use and the Set-Cookie when a new one is needed.
+   */
+  csrfNonce(cookies: Record<string, string | undefined>): { nonce: string; setCookie?: string } {
+    const existing = cookies[CSRF_COOKIE];
+    if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return { nonce: existing };
+    const nonce = mintSecret();
+    return { nonce, setCookie: serialize(CSRF_COOKIE, nonce, this.options()) };
+  }
+
+  csrfToken(nonce: string): string {
+    return this.mac(`csrf|${nonce}`);
+  }
+
+  checkCsrf(cookies: Record<string, string | undefined>, token: string | undefined): boolean {
+    const nonce = cookies[CSRF_COOKIE];
+    if (nonce === undefined || token === undefined) return false;
+    return this.verify(`csrf|${nonce}`, token);
+  }
+}
+
+export function parseCookies(header: string | undefined): Record<string, string | undefined> {
+  if (header === undefined) return {};
+  try {
+    return parse(header);
+  } catch {
+    return {};
+  }
+}
+
+export function langCookie(lang: string): string {
+  return serialize(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 });
+}

@@ -1,0 +1,211 @@
+/** The pages of the authorization endpoint: sign-in, consent, error, and the oob landing page. */
+import type { ErrorCode } from '../core/errors.js';
+import type { Scope } from '../core/model.js';
+import { ERROR_REFERENCE } from './error-reference.js';
+import { MESSAGES } from './i18n.js';
+import { HiddenFields, Layout, type PageContext } from './layout.js';
+
+export interface FormPage {
+  ctx: PageContext;
+  action: string;
+  csrfToken: string;
+  /** The request's own parameters, posted back with the form. */
+  hidden: Record<string, string>;
+}
+
+export function LoginPage(props: FormPage & { appName?: string | undefined; message?: string | undefined; username?: string | undefined }) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={t.signInTitle}>
+      <section class="card">
+        <h1>{t.signInTitle}</h1>
+        <p>{props.appName ? t.signInIntro(props.appName) : t.signInPlain}</p>
+        {props.message ? (
+          <p class="error-box" role="alert">
+            {props.message}
+          </p>
+        ) : null}
+        <form method="post" action={props.action}>
+          <HiddenFields fields={props.hidden} />
+          <input type="hidden" name="csrf_token" value={props.csrfToken} />
+          <input type="hidden" name="_step" value="login" />
+          <label for="username">{t.username}</label>
+          <input type="text" id="username" name="username" autocomplete="username" required value={props.username ?? ''} />
+          <label for="password">{t.password}</label>
+          <input type="password" id="password" name="password" autocomplete="current-password" required />
+          <div class="actions">
+            <button type="submit">{t.signInButton}</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function ConsentPage(
+  props: FormPage & { appName: string; rootDomain: string; scopes: Scope[]; username: string; switchAccountHref?: string | undefined; extra?: preact.ComponentChildren },
+) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={t.consentTitle(props.appName)}>
+      <section class="card">
+        <h1>{t.consentTitle(props.appName)}</h1>
+        {props.extra}
+        <p>{t.consentIntro(props.appName, props.rootDomain)}</p>
+        <ul class="scopes">
+          {props.scopes.map((scope) => (
+            <li data-scope={scope.name}>
+              <code>{scope.name}</code> — {scope.description}
+            </li>
+          ))}
+        </ul>
+        <p class="muted">
+          {t.signedInAs(props.username)}
+          {props.switchAccountHref ? (
+            <>
+              {' · '}
+              <a href={props.switchAccountHref}>{t.switchAccount}</a>
+            </>
+          ) : null}
+        </p>
+        <form method="post" action={props.action}>
+          <HiddenFields fields={props.hidden} />
+          <input type="hidden" name="csrf_token" value={props.csrfToken} />
+          <input type="hidden" name="_step" value="consent" />
+          <div class="actions">
+            <button type="submit" name="decision" value="approve">
+              {t.approve}
+            </button>
+            <button type="submit" name="decision" value="deny" class="secondary">
+              {t.deny}
+            </button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function ErrorExplanation(props: { ctx: PageContext; code: ErrorCode }) {
+  const t = MESSAGES[props.ctx.lang];
+  const explanation = ERROR_REFERENCE[props.ctx.lang][props.code];
+  return (
+    <>
+      <p>{explanation.summary}</p>
+      <h2>{t.errorCauses}</h2>
+      <dl class="causes">
+        {explanation.causes.map((item) => (
+          <>
+            <dt>{item.cause}</dt>
+            <dd>{item.fix}</dd>
+          </>
+        ))}
+      </dl>
+    </>
+  );
+}
+
+/** The authorize endpoint's error page (never a redirect) and the live half of the error reference. */
+export function ErrorPage(props: { ctx: PageContext; code: ErrorCode; description?: string | undefined; requestId?: string | undefined }) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={`${t.errorTitle}: ${props.code}`}>
+      <section class="card">
+        <h1>{t.errorTitle}</h1>
+        <p>
+          {t.errorCode}: <code data-error-code={props.code}>{props.code}</code>
+        </p>
+        {props.description ? (
+          <div class="error-box">
+            <h2>{t.errorWhatFailed}</h2>
+            <p data-error-description>{props.description}</p>
+          </div>
+        ) : null}
+        <ErrorExplanation ctx={props.ctx} code={props.code} />
+        {props.requestId ? (
+          <p class="muted">
+            {t.requestId}: <code>{props.requestId}</code>
+          </p>
+        ) : null}
+        <p>
+          <a href={`/oauth/2.0/errors?lang=${props.ctx.lang}`}>{t.errorReference}</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function ErrorIndexPage(props: { ctx: PageContext; codes: readonly ErrorCode[] }) {
+  const t = MESSAGES[props.ctx.lang];
+  const reference = ERROR_REFERENCE[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={t.errorReference} wide>
+      <section class="card">
+        <h1>{t.errorReference}</h1>
+        <p>{t.errorReferenceIntro}</p>
+        <table>
+          <tbody>
+            {props.codes.map((code) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/oauth/2.0/errors/${code}?lang=${props.ctx.lang}`}>
+                    <code>{code}</code>
+                  </a>
+                </th>
+                <td>{reference[code].summary}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}
+
+/** Where redirect_uri=oob lands (SPEC §1): the code in data-code and in the title, for a person to copy. */
+export function LoginSuccessPage(props: { ctx: PageContext; code?: string | undefined; error?: string | undefined; errorDescription?: string | undefined }) {
+  const t = MESSAGES[props.ctx.lang];
+  const title = props.code ?? (props.error ? `${t.loginSuccessError} ${props.error}` : t.loginSuccessTitle);
+  return (
+    <Layout ctx={props.ctx} title={title}>
+      <section class="card">
+        <h1>{t.loginSuccessTitle}</h1>
+        {props.code ? (
+          <>
+            <p>{t.loginSuccessCode}</p>
+            <code class="big-code" id="code" data-code={props.code}>
+              {props.code}
+            </code>
+            <div class="actions">
+              <button type="button" id="copy" data-copy-target="code">
+                {t.copy}
+              </button>
+            </div>
+            <script src="/static/copy.js" defer></script>
+          </>
+        ) : props.error ? (
+          <p class="error-box">
+            {t.loginSuccessError} <code data-error-code={props.error}>{props.error}</code> {props.errorDescription}
+          </p>
+        ) : (
+          <p>{t.loginSuccessToken}</p>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+export function MessagePage(props: { ctx: PageContext; title: string; message: string }) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={props.title}>
+      <section class="card">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        <p>
+          <a href="/">{t.backHome}</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
