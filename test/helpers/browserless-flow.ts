@@ -1,0 +1,89 @@
+/**
+ * A person at /oauth/2.0/authorize, without a browser: fetch with a cookie jar,
+ * reading the forms' hidden fields (SPEC §6 names) and posting them back.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+export interface PageResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+  location: string | null;
+}
+
+export class Browser {
+  readonly jar = new CookieJar();
+
+  constructor(readonly base: string) {}
+
+  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<PageResponse> {
+    const headers: Record<string, string> = { cookie: this.jar.header(), ...init.headers };
+    let body: string | undefined;
+    if (init.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(new URL(path, this.base), { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    this.jar.store(response);
+    return { status: response.status, headers: response.headers, body: await response.text(), location: response.headers.get('location') };
+  }
+
+  /** Posts the page's first form with its hidden fields plus `extra`. */
+  async submit(page: PageResponse, extra: Record<string, string>, headers?: Record<string, string>): Promise<PageResponse> {
+    const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(page.body);
+    if (!form) throw new Error(`no form on the page (status ${page.status}): ${page.body.slice(0, 300)}`);
+    const fields: Record<string, string> = {};
+    for (const input of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]*)"/.exec(input[0])?.[1];
+      const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
+      if (name !== undefined) fields[decodeEntities(name)] = decodeEntities(value);
+    }
+    return this.request(decodeEntities(form[1]!), { form: { ...fields, ...extra }, ...(headers ? { headers } : {}) });
+  }
+}
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, entity: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[entity]!);
+}
+
+/**
+ * Runs the authorize request to its redirect: signs in and approves as needed.
+ * Returns the final response (a 302 to the app, or whatever page stopped it).
+ */
+export async function authorize(
+  browser: Browser,
+  params: Record<string, string>,
+  person: { username: string; password: string },
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<PageResponse> {
+  let page = await browser.request(`/oauth/2.0/authorize?${new URLSearchParams(params)}`);
+  for (let step = 0; step < 4 && page.status !== 302; step++) {
+    if (page.body.includes('name="password"')) page = await browser.submit(page, { username: person.username, password: person.password });
+    else if (page.body.includes('name="decision"')) page = await browser.submit(page, { decision });
+    else break;
+  }
+  return page;
+}
+
+/** The parameters a redirect carried back, from its query or fragment. */
+export function redirectParams(location: string, where: 'query' | 'fragment' = 'query'): URLSearchParams {
+  const url = new URL(location);
+  return where === 'query' ? url.searchParams : new URLSearchParams(url.hash.slice(1));
+}
