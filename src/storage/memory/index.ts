@@ -22,7 +22,9 @@ export class MemoryAppStore implements AppStore {
   async updateApp(clientId: string, patch: Partial<App>) {
     const app = this.apps.get(clientId);
     if (!app) return false;
-    this.apps.set(clientId, { ...app, ...copy(patch) });
+    // As the SQL stores do: a field patched as undefined is left alone.
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    this.apps.set(clientId, { ...app, ...copy(defined) });
     return true;
   }
   async listApps(filter: { ownerUid?: string } = {}) {

@@ -203,15 +203,20 @@ export class SqlTokenStore implements TokenStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  // Each revocation first waits for the inserts already handed to the batcher,
+  // so a token issued just before is revoked too, never inserted after it.
   async revokeToken(id: number, now: number): Promise<void> {
+    await this.batcher.flush();
     await this.db.updateTable('tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   }
 
   async revokeFamily(familyId: number, now: number): Promise<void> {
+    await this.batcher.flush();
     await this.db.updateTable('tokens').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {
+    await this.batcher.flush();
     await this.db
       .updateTable('tokens')
       .set({ revoked_at: now })
