@@ -1,0 +1,275 @@
+/**
+ * The one contract every store passes (ARCHITECTURE example 9): memory,
+ * SQLite and PostgreSQL run these same tests. `open` is called once per suite;
+ * every test draws its own ids, so tests never see each other's rows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { nextId } from '../../src/core/ids.js';
+import type { NewToken } from '../../src/core/model.js';
+import type { Stores } from '../../src/core/ports.js';
+import { hashSecret, mintSecret, randomId } from '../../src/core/tokens.js';
+import { codeFields, makeApp, T0 } from '../helpers/fixtures.js';
+
+export interface OpenedStores {
+  stores: Stores;
+  close(): Promise<void>;
+  /** A second connection to the same database, when the store has one: it sees only committed rows. */
+  peer?: Stores;
+}
+
+const DAY = 86_400_000;
+
+function newToken(overrides: Partial<NewToken> = {}): NewToken {
+  return {
+    kind: 'access',
+    secretHash: hashSecret(mintSecret()),
+    clientId: `client-${randomId()}`,
+    uid: `user-${randomId()}`,
+    scope: ['basic', 'email'],
+    familyId: null,
+    createdAt: T0,
+    expiresAt: T0 + DAY,
+    ...overrides,
+  };
+}
+
+const count = (results: boolean[]) => results.filter(Boolean).length;
+
+export function storeContract(name: string, open: () => Promise<OpenedStores>): void {
+  describe(`${name} store contract`, () => {
+    let opened: OpenedStores;
+    let s: Stores;
+    before(async () => {
+      opened = await open();
+      s = opened.stores;
+    });
+    after(async () => {
+      await opened.close();
+    });
+
+    describe('apps', () => {
+      it('creates an app and finds it with every field intact', async () => {
+        const { app } = makeApp({ redirectUris: ['https://app.example.com/cb', 'com.example.app:/cb'], ownerUid: `owner-${randomId()}`, isResourceServer: true });
+        await s.apps.createApp(app);
+        assert.deepEqual(await s.apps.findApp(app.clientId), app);
+        const { app: publicApp } = makeApp({ isPublic: true, grantTypes: ['authorization_code'], responseTypes: ['code'], scopes: ['basic'] });
+        await s.apps.createApp(publicApp);
+        assert.deepEqual(await s.apps.findApp(publicApp.clientId), publicApp);
+        assert.equal(publicApp.secretHash, null);
+      });
+      it('finds nothing for an unknown client_id', async () => {
+        assert.equal(await s.apps.findApp(`nobody-${randomId()}`), undefined);
+      });
+      it('refuses a second app with the same client_id', async () => {
+        const { app } = makeApp();
+        await s.apps.createApp(app);
+        await assert.rejects(s.apps.createApp({ ...app, name: 'Impostor' }));
+        assert.equal((await s.apps.findApp(app.clientId))?.name, app.name);
+      });
+      it('updates only the patched fields and says whether the app exists', async () => {
+        const { app } = makeApp();
+        await s.apps.createApp(app);
+        const patch = { secretHash: hashSecret('new'), disabled: true, redirectUris: ['https://x.example.com/cb'], scopes: ['email'], ownerUid: 'someone' };
+        assert.equal(await s.apps.updateApp(app.clientId, patch), true);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, ...patch });
+        assert.equal(await s.apps.updateApp(`nobody-${randomId()}`, { disabled: true }), false);
+      });
+      it('leaves a field alone when the patch names it as undefined', async () => {
+        const { app } = makeApp({ ownerUid: 'owner' });
+        await s.apps.createApp(app);
+        assert.equal(await s.apps.updateApp(app.clientId, { name: undefined, scopes: undefined, ownerUid: undefined, disabled: true }), true);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, disabled: true });
+      });
+      it("lists an owner's apps and only theirs", async () => {
+        const owner = `owner-${randomId()}`;
+        const mine = [makeApp({ ownerUid: owner }).app, makeApp({ ownerUid: owner }).app];
+        const theirs = makeApp({ ownerUid: `owner-${randomId()}` }).app;
+        for (const app of [...mine, theirs]) await s.apps.createApp(app);
+        const listed = await s.apps.listApps({ ownerUid: owner });
+        assert.deepEqual(listed.map((app) => app.clientId).sort(), mine.map((app) => app.clientId).sort());
+        assert.deepEqual(listed.find((app) => app.clientId === mine[0]!.clientId), mine[0]);
+        const all = (await s.apps.listApps()).map((app) => app.clientId);
+        for (const app of [...mine, theirs]) assert.ok(all.includes(app.clientId));
+      });
+    });
+
+    describe('users', () => {
+      const user = () => ({ uid: `uid-${randomId()}`, username: `name-${randomId()}`, passwordHash: 'scrypt$x', createdAt: T0 });
+      it('creates a user, found by uid and by username, and counts it', async () => {
+        const before = await s.users.countUsers();
+        const alice = user();
+        assert.equal(await s.users.createUser(alice), true);
+        assert.deepEqual(await s.users.findUserByUid(alice.uid), alice);
+        assert.deepEqual(await s.users.findUserByUsername(alice.username), alice);
+        assert.equal(await s.users.countUsers(), before + 1);
+      });
+      it('refuses a taken username or uid and keeps the first user', async () => {
+        const alice = user();
+        assert.equal(await s.users.createUser(alice), true);
+        assert.equal(await s.users.createUser({ ...user(), username: alice.username }), false);
+        assert.equal(await s.users.createUser({ ...user(), uid: alice.uid }), false);
+        assert.deepEqual(await s.users.findUserByUsername(alice.username), alice);
+        assert.deepEqual(await s.users.findUserByUid(alice.uid), alice);
+      });
+      it('finds nobody for an unknown uid or username', async () => {
+        assert.equal(await s.users.findUserByUid(`nobody-${randomId()}`), undefined);
+        assert.equal(await s.users.findUserByUsername(`nobody-${randomId()}`), undefined);
+      });
+    });
+
+    describe('scopes', () => {
+      it('has basic and email from the start, with descriptions', async () => {
+        const scopes = await s.scopes.listScopes();
+        for (const wanted of ['basic', 'email']) {
+          const scope = scopes.find((candidate) => candidate.name === wanted);
+          assert.ok(scope && scope.description.length > 0, `${wanted} is seeded`);
+        }
+      });
+      it('creates a scope, and saving it again updates its description without a duplicate', async () => {
+        const name = `netdisk_${randomId(6)}`;
+        await s.scopes.saveScope({ name, description: 'Files' });
+        await s.scopes.saveScope({ name, description: 'Your files' });
+        const matching = (await s.scopes.listScopes()).filter((scope) => scope.name === name);
+        assert.deepEqual(matching, [{ name, description: 'Your files' }]);
+      });
+    });
+
+    describe('consents', () => {
+      it('saves, overwrites, lists newest first and deletes one app at a time', async () => {
+        const uid = `uid-${randomId()}`;
+        const [a, b] = [`client-${randomId()}`, `client-${randomId()}`];
+        await s.consents.saveConsent({ uid, clientId: a, scope: ['basic'] }, T0);
+        await s.consents.saveConsent({ uid, clientId: b, scope: [] }, T0 + 1000);
+        assert.deepEqual(await s.consents.findConsent(uid, b), { uid, clientId: b, scope: [] });
+        await s.consents.saveConsent({ uid, clientId: a, scope: ['basic', 'email'] }, T0 + 2000);
+        assert.deepEqual(await s.consents.findConsent(uid, a), { uid, clientId: a, scope: ['basic', 'email'] });
+        assert.deepEqual(await s.consents.listConsents(uid), [
+          { uid, clientId: a, scope: ['basic', 'email'] },
+          { uid, clientId: b, scope: [] },
+        ]);
+        await s.consents.deleteConsent(uid, a);
+        assert.equal(await s.consents.findConsent(uid, a), undefined);
+        assert.deepEqual(await s.consents.listConsents(uid), [{ uid, clientId: b, scope: [] }]);
+      });
+      it("keeps users' consents apart", async () => {
+        const clientId = `client-${randomId()}`;
+        const [u1, u2] = [`uid-${randomId()}`, `uid-${randomId()}`];
+        await s.consents.saveConsent({ uid: u1, clientId, scope: ['basic'] }, T0);
+        assert.equal(await s.consents.findConsent(u2, clientId), undefined);
+        assert.deepEqual(await s.consents.listConsents(u2), []);
+      });
+    });
+
+    describe('authorization codes', () => {
+      const app = makeApp().app;
+      it('saves a code under a growing id that is also its family, and finds it with every field', async () => {
+        const fields = codeFields(app, T0, { scope: ['basic', 'email'], codeChallenge: 'c'.repeat(43), codeChallengeMethod: 'S256' });
+        const id = await s.codes.saveCode(fields);
+        const later = await s.codes.saveCode(codeFields(app, T0));
+        assert.ok(later > id);
+        assert.deepEqual(await s.codes.findCode(id), { ...fields, id, familyId: id, consumedAt: null });
+        const plain = await s.codes.findCode(later);
+        assert.equal(plain?.codeChallenge, null);
+        assert.equal(plain?.codeChallengeMethod, null);
+      });
+      it('consumes a code exactly once', async () => {
+        const id = await s.codes.saveCode(codeFields(app, T0));
+        assert.equal(await s.codes.consumeCode(id, T0 + 5), true);
+        assert.equal(await s.codes.consumeCode(id, T0 + 6), false);
+        assert.equal((await s.codes.findCode(id))?.consumedAt, T0 + 5);
+        assert.equal(await s.codes.consumeCode(1, T0), false);
+        assert.equal(await s.codes.findCode(1), undefined);
+      });
+      it('gives exactly one of 50 concurrent consumeCode calls true', async () => {
+        const id = await s.codes.saveCode(codeFields(app, T0));
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => s.codes.consumeCode(id, T0 + i)));
+        assert.equal(count(results), 1);
+      });
+    });
+
+    describe('tokens', () => {
+      it('issues tokens under growing ids, in order, and finds them with every field', async () => {
+        const access = newToken({ familyId: 77 });
+        const refresh = newToken({ kind: 'refresh', clientId: access.clientId, uid: access.uid, familyId: 77, expiresAt: T0 + 10 * DAY });
+        const ids = await s.tokens.issueTokens([access, refresh]);
+        assert.equal(ids.length, 2);
+        assert.ok(ids[1]! > ids[0]!);
+        const [later] = await s.tokens.issueTokens([newToken()]);
+        assert.ok(later! > ids[1]!);
+        assert.deepEqual(await s.tokens.findToken(ids[0]!), { ...access, id: ids[0], revokedAt: null, consumedAt: null });
+        assert.deepEqual(await s.tokens.findToken(ids[1]!), { ...refresh, id: ids[1], revokedAt: null, consumedAt: null });
+      });
+      it('stores a client credentials token with no user and no family', async () => {
+        const token = newToken({ uid: null, familyId: null, scope: ['basic'] });
+        const [id] = await s.tokens.issueTokens([token]);
+        assert.deepEqual(await s.tokens.findToken(id!), { ...token, id, revokedAt: null, consumedAt: null });
+      });
+      it('resolves issueTokens only once the rows are committed, for 100 concurrent issues', async () => {
+        const batches = await Promise.all(Array.from({ length: 100 }, () => s.tokens.issueTokens([newToken()])));
+        const ids = batches.flat();
+        assert.equal(new Set(ids).size, 100);
+        const readers = opened.peer === undefined ? [s] : [s, opened.peer];
+        for (const reader of readers) {
+          const found = await Promise.all(ids.map((id) => reader.tokens.findToken(id)));
+          assert.equal(found.filter((token) => token?.kind === 'access').length, 100);
+        }
+      });
+      it('finds nothing for an unknown id', async () => {
+        assert.equal(await s.tokens.findToken(1), undefined);
+      });
+      it('consumes a refresh token exactly once, and never an access token', async () => {
+        const [access, refresh] = await s.tokens.issueTokens([newToken(), newToken({ kind: 'refresh' })]);
+        assert.equal(await s.tokens.consumeRefreshToken(access!, T0), false);
+        assert.equal((await s.tokens.findToken(access!))?.consumedAt, null);
+        assert.equal(await s.tokens.consumeRefreshToken(refresh!, T0 + 7), true);
+        assert.equal(await s.tokens.consumeRefreshToken(refresh!, T0 + 8), false);
+        assert.equal((await s.tokens.findToken(refresh!))?.consumedAt, T0 + 7);
+      });
+      it('does not consume a revoked refresh token', async () => {
+        const [refresh] = await s.tokens.issueTokens([newToken({ kind: 'refresh' })]);
+        await s.tokens.revokeToken(refresh!, T0);
+        assert.equal(await s.tokens.consumeRefreshToken(refresh!, T0 + 1), false);
+        assert.equal((await s.tokens.findToken(refresh!))?.consumedAt, null);
+      });
+      it('gives exactly one of 50 concurrent consumeRefreshToken calls true', async () => {
+        const [refresh] = await s.tokens.issueTokens([newToken({ kind: 'refresh' })]);
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => s.tokens.consumeRefreshToken(refresh!, T0 + i)));
+        assert.equal(count(results), 1);
+      });
+      it('revokes one token, keeping the first revocation time', async () => {
+        const [one, other] = await s.tokens.issueTokens([newToken(), newToken()]);
+        await s.tokens.revokeToken(one!, T0 + 1);
+        await s.tokens.revokeToken(one!, T0 + 2);
+        assert.equal((await s.tokens.findToken(one!))?.revokedAt, T0 + 1);
+        assert.equal((await s.tokens.findToken(other!))?.revokedAt, null);
+      });
+      it('revokes a whole family and nothing else', async () => {
+        const family = nextId();
+        const ids = await s.tokens.issueTokens([newToken({ familyId: family }), newToken({ kind: 'refresh', familyId: family })]);
+        const [stranger, orphan] = await s.tokens.issueTokens([newToken({ familyId: family + 1 }), newToken({ familyId: null })]);
+        await s.tokens.revokeFamily(family, T0 + 3);
+        for (const id of ids) assert.equal((await s.tokens.findToken(id))?.revokedAt, T0 + 3);
+        assert.equal((await s.tokens.findToken(stranger!))?.revokedAt, null);
+        assert.equal((await s.tokens.findToken(orphan!))?.revokedAt, null);
+      });
+      it('revokes a family member whose issue was still in flight', async () => {
+        const family = nextId();
+        const issuing = s.tokens.issueTokens([newToken({ familyId: family })]);
+        await s.tokens.revokeFamily(family, T0 + 4);
+        const [id] = await issuing;
+        assert.equal((await s.tokens.findToken(id!))?.revokedAt, T0 + 4);
+      });
+      it("revokes a user's tokens for one app and no other", async () => {
+        const uid = `uid-${randomId()}`;
+        const [app, otherApp] = [`client-${randomId()}`, `client-${randomId()}`];
+        const mine = await s.tokens.issueTokens([newToken({ uid, clientId: app }), newToken({ uid, clientId: app, kind: 'refresh' })]);
+        const [elsewhere, someoneElse] = await s.tokens.issueTokens([newToken({ uid, clientId: otherApp }), newToken({ clientId: app })]);
+        await s.tokens.revokeUserTokens(uid, app, T0 + 9);
+        for (const id of mine) assert.equal((await s.tokens.findToken(id))?.revokedAt, T0 + 9);
+        assert.equal((await s.tokens.findToken(elsewhere!))?.revokedAt, null);
+        assert.equal((await s.tokens.findToken(someoneElse!))?.revokedAt, null);
+      });
+    });
+  });
+}

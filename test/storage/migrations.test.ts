@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, test } from 'node:test';
+import { migrateToLatest } from '../../src/storage/sql/migrate.js';
+import { migrations } from '../../src/storage/sql/migrations/index.js';
+import { openDatabase, type OpenedDatabase } from '../../src/storage/sql/connect.js';
+import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from './pg-schema.js';
+
+const TABLES = ['authorization_codes', 'clients', 'consents', 'scopes', 'settings', 'tokens', 'users'];
+
+/** The migration behaviour every dialect shares; `connect` opens an empty database without migrating it. */
+function migrationSuite(name: string, connect: () => Promise<{ db: OpenedDatabase; schema?: string; cleanup(): Promise<void> }>) {
+  describe(`${name} migrations`, () => {
+    let db: OpenedDatabase;
+    let schema: string | undefined;
+    let cleanup: () => Promise<void>;
+    // Only our own schema's tables: others may share the PostgreSQL database.
+    const tables = async () =>
+      (await db.db.introspection.getTables()).filter((table) => schema === undefined || table.schema === schema).map((table) => table.name);
+    before(async () => {
+      ({ db, schema, cleanup } = await connect());
+    });
+    after(async () => {
+      await db.close();
+      await cleanup();
+    });
+
+    it('migrate an empty database to every table, with basic and email seeded', async () => {
+      assert.deepEqual(await tables(), []);
+      const result = await migrateToLatest(db.db);
+      assert.deepEqual(
+        result.results?.map((r) => [r.migrationName, r.status]),
+        Object.keys(migrations).map((migration) => [migration, 'Success']),
+      );
+      const created = await tables();
+      for (const table of TABLES) assert.ok(created.includes(table), `${table}: ${created.join(', ')}`);
+      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email']);
+    });
+
+    it('do nothing when run again, keeping the data', async () => {
+      await db.stores.scopes.saveScope({ name: 'netdisk', description: 'Your files' });
+      const again = await migrateToLatest(db.db);
+      assert.deepEqual(again.results, []);
+      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email', 'netdisk']);
+    });
+  });
+}
+
+migrationSuite('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-migrate-'));
+  const db = await openDatabase(`sqlite:${join(dir, 'empty.db')}`, { migrate: false });
+  return { db, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+});
+
+if (PG_URL === undefined) {
+  test('PostgreSQL migrations', (t) => {
+    t.diagnostic(PG_SKIP_MESSAGE);
+    console.log(PG_SKIP_MESSAGE);
+  });
+} else {
+  const base = PG_URL;
+  migrationSuite('PostgreSQL', async () => {
+    const schema: TestSchema = await createTestSchema(base);
+    const db = await openDatabase(schema.url, { migrate: false });
+    return { db, schema: schema.name, cleanup: () => schema.drop() };
+  });
+}
