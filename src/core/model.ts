@@ -51,7 +51,40 @@ export interface AuthorizationCode {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  /**
+   * Set when a second redemption was attempted: the winner of a race checks it
+   * after storing its tokens, so a replay revokes them whichever commits first.
+   */
+  replayedAt: number | null;
 }
+
+/** Where a device authorization stands (RFC 8628 §3.3: the person approves or declines on the verification page). */
+export type DeviceStatus = 'pending' | 'approved' | 'denied';
+
+/**
+ * A device authorization (RFC 8628 §3.2). The device code is `id.secret` and
+ * only SHA-256(secret) is kept; the user code is kept only as the hash of its
+ * normalised form, which the verification page looks up by equality.
+ */
+export interface DeviceAuthorization {
+  id: number;
+  secretHash: string;
+  userCodeHash: string;
+  clientId: string;
+  scope: string[];
+  status: DeviceStatus;
+  /** The person who approved or declined. */
+  uid: string | null;
+  /** Seconds the device must wait between polls; each slow_down adds 5 (RFC 8628 §3.5). */
+  interval: number;
+  lastPollAt: number | null;
+  createdAt: number;
+  expiresAt: number;
+  /** When the approved authorization was exchanged for tokens (single use). */
+  consumedAt: number | null;
+}
+
+export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt'>;
 
 export type TokenKind = 'access' | 'refresh';
 

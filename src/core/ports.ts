@@ -4,7 +4,7 @@
  * the one contract suite in test/storage/contract.ts. A function takes only
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
-import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from './model.js';
+import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, TokenRecord, User } from './model.js';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -43,13 +43,15 @@ export interface ConsentStore {
 
 export interface CodeStore {
   /** Stores a new code and returns its id (the code's public handle is `id.secret`). */
-  saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>): Promise<number>;
+  saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>): Promise<number>;
   findCode(id: number): Promise<AuthorizationCode | undefined>;
   /**
    * Marks the code used; true for exactly one caller however many race
    * (one atomic statement: UPDATE … WHERE consumed_at IS NULL).
    */
   consumeCode(id: number, now: number): Promise<boolean>;
+  /** Records a replay of the code (RFC 6749 §4.1.2); see AuthorizationCode.replayedAt. */
+  markCodeReplayed(id: number, now: number): Promise<void>;
 }
 
 export interface TokenStore {
@@ -66,6 +68,30 @@ export interface TokenStore {
   revokeFamily(familyId: number, now: number): Promise<void>;
   /** Revokes every token a user granted an app (the account page's "revoke"). */
   revokeUserTokens(uid: string, clientId: string, now: number): Promise<void>;
+}
+
+/** Device authorizations (RFC 8628); every method that decides something is one atomic statement. */
+export interface DeviceStore {
+  /**
+   * Stores a new pending authorization and returns its id, or undefined when
+   * its user code hash is already taken (the caller draws another user code).
+   */
+  saveDevice(device: NewDeviceAuthorization): Promise<number | undefined>;
+  findDevice(id: number): Promise<DeviceAuthorization | undefined>;
+  findDeviceByUserCode(userCodeHash: string): Promise<DeviceAuthorization | undefined>;
+  /** The person's answer: true for exactly one caller, and only while pending and unexpired. */
+  decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number): Promise<boolean>;
+  /**
+   * One poll (RFC 8628 §3.5, SPEC §1): passes when it is the first or comes at
+   * least `interval` seconds after the previous poll, whatever that one's
+   * answer. Every poll counts as "the previous one"; a poll that comes too soon
+   * also raises the interval by `slowDownSeconds`. Racing polls: at most one passes.
+   */
+  recordPoll(id: number, now: number, slowDownSeconds: number): Promise<{ passed: true } | { passed: false; interval: number }>;
+  /** Marks an approved authorization exchanged: true for exactly one caller. */
+  consumeDevice(id: number, now: number): Promise<boolean>;
+  /** Deletes up to `limit` authorizations expired at `now`; returns how many (a periodic job calls it). */
+  deleteExpired(now: number, limit: number): Promise<number>;
 }
 
 export interface RateLimiter {
@@ -89,4 +115,5 @@ export interface Stores {
   consents: ConsentStore;
   codes: CodeStore;
   tokens: TokenStore;
+  devices: DeviceStore;
 }

@@ -95,6 +95,28 @@ describe('authorization_code grant', () => {
   });
 });
 
+describe('authorization_code grant: a replay racing the first exchange', () => {
+  it('revokes the tokens of the exchange that won, when the replay revoked the family before they were stored', async () => {
+    const { deps, client, redeem } = await setup();
+    const code = await issueCode(deps.stores, client.app, deps.clock.now());
+    const { id } = parseToken(code)!;
+    // Another instance's replay lands between our consume and our insert.
+    const tokens = deps.stores.tokens;
+    const issue = tokens.issueTokens.bind(tokens);
+    let issued: number[] = [];
+    tokens.issueTokens = async (rows) => {
+      await deps.stores.codes.markCodeReplayed(id, deps.clock.now());
+      await tokens.revokeFamily(id, deps.clock.now());
+      issued = await issue(rows);
+      return issued;
+    };
+    const response = await redeem(code);
+    assert.equal(issued.length, 2);
+    assert.equal((await lookupToken(tokens, response.access_token, deps.clock.now())).status, 'revoked');
+    for (const tokenId of issued) assert.notEqual((await tokens.findToken(tokenId))?.revokedAt, null);
+  });
+});
+
 describe('authorization_code grant with PKCE', () => {
   it('accepts the right S256 verifier', async () => {
     const { deps, client, redeem } = await setup();

@@ -63,7 +63,7 @@ export function tokenDeps(stores: Stores = createMemoryStores()): TokenDeps {
   };
 }
 
-export type NewCode = Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>;
+export type NewCode = Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>;
 
 /** A code row as the authorize endpoint would save it, for `app` and user `uid`. */
 export function codeFields(app: App, now: number, overrides: Partial<NewCode> = {}): NewCode {

@@ -168,7 +168,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         const id = await s.codes.saveCode(fields);
         const later = await s.codes.saveCode(codeFields(app, T0));
         assert.ok(later > id);
-        assert.deepEqual(await s.codes.findCode(id), { ...fields, id, familyId: id, consumedAt: null });
+        assert.deepEqual(await s.codes.findCode(id), { ...fields, id, familyId: id, consumedAt: null, replayedAt: null });
         const plain = await s.codes.findCode(later);
         assert.equal(plain?.codeChallenge, null);
         assert.equal(plain?.codeChallengeMethod, null);
@@ -180,6 +180,12 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.equal((await s.codes.findCode(id))?.consumedAt, T0 + 5);
         assert.equal(await s.codes.consumeCode(1, T0), false);
         assert.equal(await s.codes.findCode(1), undefined);
+      });
+      it('marks a replayed code once, keeping the first time', async () => {
+        const id = await s.codes.saveCode(codeFields(app, T0));
+        await s.codes.markCodeReplayed(id, T0 + 7);
+        await s.codes.markCodeReplayed(id, T0 + 9);
+        assert.equal((await s.codes.findCode(id))?.replayedAt, T0 + 7);
       });
       it('gives exactly one of 50 concurrent consumeCode calls true', async () => {
         const id = await s.codes.saveCode(codeFields(app, T0));

@@ -15,6 +15,13 @@ export const authorizationCodeGrant: Grant = {
     const redirectUri = required(params, 'redirect_uri');
     const verifier = single(params, 'code_verifier');
     const { codes, tokens } = deps.stores;
+    // RFC 6749 §4.1.2: a code used twice revokes every token it issued. The
+    // mark comes first, so the winner of a race sees it after storing tokens.
+    const replayed = async (familyId: number): Promise<never> => {
+      await codes.markCodeReplayed(parsed!.id, now);
+      await tokens.revokeFamily(familyId, now);
+      throw oauthError('invalid_grant', 'code has already been used; the tokens issued from it are revoked');
+    };
 
     const parsed = parseToken(presented);
     const code = parsed && (await codes.findCode(parsed.id));
@@ -22,11 +29,7 @@ export const authorizationCodeGrant: Grant = {
       throw oauthError('invalid_grant', 'code is unknown');
     }
     if (code.clientId !== app.clientId) throw oauthError('invalid_grant', 'code was issued to another app');
-    if (code.consumedAt !== null) {
-      // RFC 6749 §4.1.2: a code used twice revokes what it issued.
-      await tokens.revokeFamily(code.familyId, now);
-      throw oauthError('invalid_grant', 'code has already been used; the tokens issued from it are revoked');
-    }
+    if (code.consumedAt !== null) await replayed(code.familyId);
     if (code.expiresAt <= now) throw oauthError('invalid_grant', 'code has expired');
     if (code.redirectUri !== redirectUri) {
       throw oauthError('invalid_grant', 'redirect_uri differs from the one used to obtain the code');
@@ -34,13 +37,15 @@ export const authorizationCodeGrant: Grant = {
     verifyPkce({ challenge: code.codeChallenge, method: code.codeChallengeMethod }, verifier);
 
     // One atomic statement decides the single winner among concurrent redemptions.
-    if (!(await codes.consumeCode(code.id, now))) {
-      await tokens.revokeFamily(code.familyId, now);
-      throw oauthError('invalid_grant', 'code has already been used; the tokens issued from it are revoked');
-    }
-    return issueTokens(
+    if (!(await codes.consumeCode(code.id, now))) await replayed(code.familyId);
+    const response = await issueTokens(
       { tokens, lifetimes: deps.lifetimes, now },
       { app, uid: code.uid, scope: code.scope, familyId: code.familyId, withRefresh: true },
     );
+    // A replay that raced this exchange (another instance) may have revoked
+    // the family before our tokens existed: look once more, now they do. The
+    // exchange itself stays the one success; its tokens are dead either way.
+    if ((await codes.findCode(code.id))?.replayedAt != null) await tokens.revokeFamily(code.familyId, now);
+    return response;
   },
 };

@@ -6,6 +6,7 @@
 import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
+import { MemoryDeviceStore } from './devices.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -88,9 +89,9 @@ export class MemoryConsentStore implements ConsentStore {
 
 export class MemoryCodeStore implements CodeStore {
   private readonly codes = new Map<number, AuthorizationCode>();
-  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>) {
+  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>) {
     const id = nextId(code.createdAt);
-    this.codes.set(id, { ...copy(code), id, familyId: id, consumedAt: null });
+    this.codes.set(id, { ...copy(code), id, familyId: id, consumedAt: null, replayedAt: null });
     return id;
   }
   async findCode(id: number) {
@@ -102,6 +103,10 @@ export class MemoryCodeStore implements CodeStore {
     if (!code || code.consumedAt !== null) return false;
     code.consumedAt = now;
     return true;
+  }
+  async markCodeReplayed(id: number, now: number) {
+    const code = this.codes.get(id);
+    if (code && code.replayedAt === null) code.replayedAt = now;
   }
 }
 
@@ -146,5 +151,6 @@ export function createMemoryStores(): Stores {
     consents: new MemoryConsentStore(),
     codes: new MemoryCodeStore(),
     tokens: new MemoryTokenStore(),
+    devices: new MemoryDeviceStore(),
   };
 }

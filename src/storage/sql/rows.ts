@@ -74,6 +74,7 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     createdAt: num(row.created_at),
     expiresAt: num(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
+    replayedAt: numOrNull(row.replayed_at),
   };
 }
 

@@ -61,6 +61,8 @@ export interface AuthorizationCodesTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** Added by 2026-11-24-code-replay. */
+  replayed_at: number | null;
 }
 
 export interface TokensTable {

@@ -112,7 +112,7 @@ export class SqlConsentStore implements ConsentStore {
 export class SqlCodeStore implements CodeStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId'>): Promise<number> {
+  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>): Promise<number> {
     for (;;) {
       const id = nextId(code.createdAt);
       const result = await this.db
@@ -130,6 +130,7 @@ export class SqlCodeStore implements CodeStore {
           created_at: code.createdAt,
           expires_at: code.expiresAt,
           consumed_at: null,
+          replayed_at: null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();
@@ -151,6 +152,10 @@ export class SqlCodeStore implements CodeStore {
       .where('consumed_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markCodeReplayed(id: number, now: number): Promise<void> {
+    await this.db.updateTable('authorization_codes').set({ replayed_at: now }).where('id', '=', id).where('replayed_at', 'is', null).execute();
   }
 }
 

@@ -1,7 +1,13 @@
-/** Every migration, by name; names sort in the order they apply. */
+/**
+ * Every migration, by name. Kysely applies them in the order their NAMES
+ * sort, so each name is `YYYY-MM-DD-NN-topic` with NN counting up within a
+ * day: a new migration takes the next number and is appended here.
+ */
 import type { Migration } from 'kysely';
-import * as initial from './2026-11-24-initial.js';
+import * as initial from './2026-11-24-00-initial.js';
+import * as codeReplay from './2026-11-24-01-code-replay.js';
 
 export const migrations: Record<string, Migration> = {
-  '2026-11-24-initial': initial,
+  '2026-11-24-00-initial': initial,
+  '2026-11-24-01-code-replay': codeReplay,
 };
