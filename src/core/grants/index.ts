@@ -1,6 +1,7 @@
 /** The grant registry: the token endpoint looks a grant_type up here, nothing switches on it. */
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
+import { baiduDeviceGrant, rfcDeviceGrant } from './device-code.js';
 import { refreshTokenGrant } from './refresh-token.js';
 import type { Grant } from './types.js';
 
@@ -23,4 +24,4 @@ export class GrantRegistry {
   }
 }
 
-export const coreGrants: Grant[] = [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant];
+export const coreGrants: Grant[] = [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant, baiduDeviceGrant, rfcDeviceGrant];

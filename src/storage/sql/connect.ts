@@ -14,6 +14,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
+import { SqlDeviceStore } from './devices.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -79,6 +80,7 @@ function openSqlite(url: string): OpenedDatabase {
     scopes: new SqlScopeStore(db),
     consents: new SqlConsentStore(db),
     codes: new SqlCodeStore(db),
+    devices: new SqlDeviceStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw);
@@ -112,6 +114,7 @@ function openPostgres(url: string, options: OpenOptions): OpenedDatabase {
     consents: new SqlConsentStore(db),
     codes: new SqlCodeStore(db),
     tokens: new SqlTokenStore(db),
+    devices: new SqlDeviceStore(db),
   };
   return {
     dialect: 'postgres',

@@ -79,6 +79,22 @@ export interface TokensTable {
   consumed_at: Generated<number | null>;
 }
 
+/** Device authorizations (RFC 8628); `status` is pending, approved or denied. */
+export interface DeviceCodesTable {
+  id: number;
+  secret_hash: string;
+  user_code_hash: string;
+  client_id: string;
+  scope: string;
+  status: string;
+  uid: string | null;
+  poll_interval: number;
+  last_poll_at: number | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -87,4 +103,5 @@ export interface Database {
   consents: ConsentsTable;
   authorization_codes: AuthorizationCodesTable;
   tokens: TokensTable;
+  device_codes: DeviceCodesTable;
 }

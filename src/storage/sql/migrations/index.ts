@@ -6,8 +6,10 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-24-00-initial.js';
 import * as codeReplay from './2026-11-24-01-code-replay.js';
+import * as deviceCodes from './2026-11-24-02-device-codes.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
   '2026-11-24-01-code-replay': codeReplay,
+  '2026-11-24-02-device-codes': deviceCodes,
 };
