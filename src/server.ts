@@ -4,13 +4,15 @@
  * The only place (with cli.ts) that picks implementations.
  */
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { mintSecret } from './core/tokens.js';
 import { buildApp, type AppDeps, type Services } from './http/app.js';
-import { MemoryRateLimiter } from './storage/memory/rate-limiter.js';
+import { rateLimiterFor } from './storage/rate-limiter-for.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 import { getOrCreateSetting } from './storage/sql/settings.js';
+import { SqlFailureLog } from './storage/sql/failure-log.js';
+import { SqlSetupTokenStore } from './storage/sql/setup-tokens.js';
 
 export interface Instance {
   app: FastifyInstance;
@@ -19,25 +21,32 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
   // Defence in depth: even if a secret reached a log object, these paths are censored.
   return pino({
     level: config.logLevel,
     base: undefined,
     redact: { paths: ['*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.code', '*.authorization', '*.cookie'], censor: '[redacted]' },
-  });
+  }, destination ?? pino.destination(1));
 }
 
 export async function createInstance(config: Readonly<Config>, overrides: Partial<AppDeps> = {}): Promise<Instance> {
   const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize });
+  // Redis when configured (limits shared by every instance), else this process's memory.
+  const limiter = rateLimiterFor(config, overrides.logger);
   try {
     const keyText = config.cookieSecret ?? (await getOrCreateSetting(database.db, 'cookie_key', () => mintSecret()));
     const { app, services } = await buildApp({
       config,
       stores: database.stores,
-      rateLimiter: new MemoryRateLimiter(),
+      rateLimiter: limiter.rateLimiter,
       cookieKey: Buffer.from(keyText, 'utf8'),
+      // Its own key, kept in the database: openids must outlive a change of cookie secret.
+      openidKey: Buffer.from(await getOrCreateSetting(database.db, 'openid_key', () => mintSecret()), 'utf8'),
       ready: database.ping,
+      // In the database: recent failures survive restarts and are seen by every instance.
+      failures: new SqlFailureLog(database.db, database.stores.apps, (error) => overrides.logger?.warn({ err: error }, 'recording a failure failed')),
+      setupTokens: new SqlSetupTokenStore(database.db),
       ...overrides,
     });
     return {
@@ -46,10 +55,13 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       database,
       close: async () => {
         await app.close();
+        await services.failures.flush?.();
+        await limiter.close();
         await database.close();
       },
     };
   } catch (error) {
+    await limiter.close();
     await database.close();
     throw error;
   }

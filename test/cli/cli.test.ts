@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../src/cli.ts');
+
+/** SPEC §5: the gatehouse command, run as a user runs it. */
+describe('gatehouse command line', () => {
+  let dir: string;
+  let database: string;
+
+  async function gatehouse(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, GATEHOUSE_DATABASE_URL: database } });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      const failed = error as { stdout: string; stderr: string; code: number };
+      return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+    }
+  }
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    database = `sqlite:${join(dir, 'nested', 'gatehouse.db')}`;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('migrate creates the database with every migration applied', async () => {
+    const result = await gatehouse('migrate');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /migrations applied/);
+  });
+
+  let created: Record<string, unknown>;
+  test('clients create --json prints client_id and a client_secret of unreserved characters, with the defaults', async () => {
+    const result = await gatehouse('clients', 'create', '--name', 'Demo', '--root-domain', 'example.com', '--redirect-uri', 'https://app.example.com/cb', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    created = JSON.parse(result.stdout);
+    assert.match(created['client_id'] as string, /^[A-Za-z0-9._~-]{16,}$/);
+    assert.match(created['client_secret'] as string, /^[A-Za-z0-9._~-]{43}$/);
+    assert.deepEqual(created['grant_types'], ['authorization_code', 'refresh_token', 'client_credentials', 'device_code']);
+    assert.deepEqual(created['response_types'], ['code', 'token']);
+    assert.deepEqual(created['scopes'], ['basic']);
+    assert.deepEqual(created['redirect_uris'], ['https://app.example.com/cb']);
+  });
+
+  test('clients create --public has no client_secret; lists are comma-separated', async () => {
+    const result = await gatehouse('clients', 'create', '--name', 'Native', '--root-domain', 'example.org', '--public', '--grant-types', 'authorization_code,device_code', '--response-types', 'code', '--scopes', 'basic,email', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const app = JSON.parse(result.stdout);
+    assert.equal(app.client_secret, undefined);
+    assert.equal(app.public, true);
+    assert.deepEqual(app.grant_types, ['authorization_code', 'device_code']);
+    assert.deepEqual(app.scopes, ['basic', 'email']);
+  });
+
+  test('clients create refuses a root domain that is a public suffix, with a message and exit code 1', async () => {
+    const result = await gatehouse('clients', 'create', '--name', 'Bad', '--root-domain', 'co.uk', '--json');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /not a registrable domain/);
+  });
+
+  test('clients list and show --json find the app; the secret is never shown again', async () => {
+    const list = JSON.parse((await gatehouse('clients', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
+    assert.ok(list.some((app) => app['client_id'] === created['client_id']));
+    const show = await gatehouse('clients', 'show', created['client_id'] as string, '--json');
+    const app = JSON.parse(show.stdout);
+    assert.equal(app.name, 'Demo');
+    assert.equal(app.client_secret, undefined);
+    assert.ok(!show.stdout.includes(created['client_secret'] as string));
+  });
+
+  test('users create --json prints the uid that the token check reports; scopes create adds a scope', async () => {
+    const user = await gatehouse('users', 'create', '--username', 'alice', '--password', 'correct horse', '--json');
+    assert.equal(user.code, 0, user.stderr);
+    const { uid } = JSON.parse(user.stdout);
+    assert.match(uid, /^\d+$/);
+    const scope = await gatehouse('scopes', 'create', '--name', 'photos', '--description', 'Read your photos');
+    assert.equal(scope.code, 0, scope.stderr);
+  });
+
+  test('rotate-secret prints a new secret; the old one stops working; disable turns the app off', async () => {
+    const id = created['client_id'] as string;
+    const rotated = JSON.parse((await gatehouse('clients', 'rotate-secret', id, '--json')).stdout);
+    assert.equal(rotated.client_id, id);
+    assert.notEqual(rotated.client_secret, created['client_secret']);
+    let server: TestServer | undefined;
+    try {
+      server = await startServer({ databaseUrl: database });
+      const token = (secret: string) =>
+        fetch(`${server!.url}/oauth/2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }) });
+      assert.equal((await token(created['client_secret'] as string)).status, 401);
+      assert.equal((await token(rotated.client_secret)).status, 200);
+      const scopes = (await server.instance.services.stores.scopes.listScopes()).map((s) => s.name);
+      assert.ok(scopes.includes('photos'));
+      const disabled = await gatehouse('clients', 'disable', id);
+      assert.equal(disabled.code, 0, disabled.stderr);
+      // The running server sees the change made by another process (SQLite data_version).
+      const after = await token(rotated.client_secret);
+      assert.equal(after.status, 401);
+      assert.match((await after.json()).error_description, /disabled/);
+    } finally {
+      await server?.close().catch(() => {});
+    }
+  });
+});
