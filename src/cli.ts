@@ -9,6 +9,7 @@ import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
 import type { App } from './core/model.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createInstance, createLogger } from './server.js';
+import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 
 const program = new Command();
@@ -61,6 +62,8 @@ program
     const instance = await createInstance(config, { logger });
     const address = await instance.app.listen({ host: config.host, port: config.port });
     logger.info({ address, issuer: config.issuer, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'gatehouse listening');
+    // First run: a one-time link to create the first account (printed, never logged).
+    await announceFirstRun(instance, config.issuer, (line) => console.log(line));
     const stop = async (signal: string) => {
       logger.info({ signal }, 'shutting down');
       await instance.close();

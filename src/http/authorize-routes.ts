@@ -61,7 +61,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
       if (error instanceof AuthorizeFailure) return sendAuthorizeFailure(services, request, reply, error);
       throw error;
     }
-    const ctx = pageContext(request, authz.display);
+    // A page rendered for a POST still switches language with a GET that carries the app's request.
+    const ctx = { ...pageContext(request, authz.display), ...(request.method === 'POST' ? { url: withParams(PATH, carried(params)) } : {}) };
     const t = MESSAGES[ctx.lang];
     const step = request.method === 'POST' && typeof params['_step'] === 'string' ? params['_step'] : undefined;
     // Every form post carries the CSRF token of this browser (RFC 9700 §4.7).

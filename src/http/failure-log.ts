@@ -1,7 +1,8 @@
 /**
  * The console's "recent failures": the last failed requests of each app, with
  * the private detail (never a secret) that tells its developer what went wrong.
- * Kept in memory per instance, a bounded ring per app.
+ * This one keeps them in memory, a bounded ring per app (tests, apps built
+ * without a database); servers use the SQL one (storage/sql/failure-log.ts).
  */
 export interface FailureRecord {
   clientId: string;
@@ -16,6 +17,8 @@ export interface FailureRecord {
 export interface FailureLog {
   record(failure: FailureRecord): void;
   recent(clientId: string): Promise<FailureRecord[]>;
+  /** Waits for writes still in flight (before the database closes). */
+  flush?(): Promise<void>;
 }
 
 const PER_APP = 50;

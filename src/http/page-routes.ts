@@ -11,6 +11,8 @@ import { langCookie } from './cookies.js';
 import { endpoint } from './endpoint.js';
 import { pageHeaders, TransportError } from './errors.js';
 import { pageContext } from './page-context.js';
+import { csrfFor, currentUser } from './sign-in.js';
+import { HomePage } from '../views/account-pages.js';
 
 const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.target.closest('[data-copy-target]');if(!b)return;var t=document.getElementById(b.getAttribute('data-copy-target'));if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent.trim());});`;
 
@@ -22,10 +24,11 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, html: str
 }
 
 export function registerPageRoutes(app: FastifyInstance, services: Services): void {
-  endpoint(app, '/', ['GET'], 'page', (request, reply) => {
-    const ctx = pageContext(request);
-    const t = MESSAGES[ctx.lang];
-    return sendPage(request, reply, renderDocument(MessagePage({ ctx, title: 'Gatehouse', message: t.productTagline })));
+  endpoint(app, '/', ['GET'], 'page', async (request, reply) => {
+    const signedIn = await currentUser(services, request);
+    const user = signedIn && { username: signedIn.user.username, csrfToken: csrfFor(services, request, reply) };
+    if (user) reply.header('cache-control', 'no-store');
+    return sendPage(request, reply, renderDocument(HomePage({ ctx: pageContext(request), user, allowSignup: services.config.allowSignup })));
   });
 
   endpoint(app, '/static/gatehouse.css', ['GET'], 'page', (_request, reply) =>

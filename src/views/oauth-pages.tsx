@@ -3,6 +3,8 @@ import type { ErrorCode } from '../core/errors.js';
 import type { Scope } from '../core/model.js';
 import { ERROR_REFERENCE } from './error-reference.js';
 import { MESSAGES } from './i18n.js';
+import { SITE_MESSAGES } from './i18n-site.js';
+import { scopeDescription } from './scope-text.js';
 import { HiddenFields, Layout, type PageContext } from './layout.js';
 
 export interface FormPage {
@@ -13,8 +15,11 @@ export interface FormPage {
   hidden: Record<string, string>;
 }
 
-export function LoginPage(props: FormPage & { appName?: string | undefined; message?: string | undefined; username?: string | undefined }) {
+export function LoginPage(
+  props: FormPage & { appName?: string | undefined; message?: string | undefined; username?: string | undefined; signUpHref?: string | undefined },
+) {
   const t = MESSAGES[props.ctx.lang];
+  const s = SITE_MESSAGES[props.ctx.lang];
   return (
     <Layout ctx={props.ctx} title={t.signInTitle}>
       <section class="card">
@@ -37,6 +42,11 @@ export function LoginPage(props: FormPage & { appName?: string | undefined; mess
             <button type="submit">{t.signInButton}</button>
           </div>
         </form>
+        {props.signUpHref ? (
+          <p>
+            <a href={props.signUpHref}>{s.noAccount}</a>
+          </p>
+        ) : null}
       </section>
     </Layout>
   );
@@ -55,7 +65,7 @@ export function ConsentPage(
         <ul class="scopes">
           {props.scopes.map((scope) => (
             <li data-scope={scope.name}>
-              <code>{scope.name}</code> — {scope.description}
+              <code>{scope.name}</code> — {scopeDescription(scope, props.ctx.lang)}
             </li>
           ))}
         </ul>

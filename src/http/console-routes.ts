@@ -1,0 +1,150 @@
+/**
+ * The developer console (issue 4): a signed-in person's apps. Only the app's
+ * owner sees or changes it (anyone else gets the same 404 as for an app that
+ * does not exist). The Secret Key appears only in the response that created
+ * or rotated it; every change is a POST carrying the CSRF token.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppInputError, registerApp, rotateSecret, validateAppInput, type AppInput } from '../core/apps.js';
+import type { App } from '../core/model.js';
+import type { Params } from '../core/params.js';
+import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../views/console-pages.js';
+import { SITE_MESSAGES } from '../views/i18n-site.js';
+import { renderDocument } from '../views/layout.js';
+import { MessagePage } from '../views/oauth-pages.js';
+import type { Services } from './app.js';
+import { endpoint } from './endpoint.js';
+import { pageContext } from './page-context.js';
+import { sendPage } from './page-routes.js';
+import { field, fields, rejectForgery, requireUser, seeOther, type SignedIn } from './site-pages.js';
+
+const appPath = (clientId: string) => `/console/apps/${encodeURIComponent(clientId)}`;
+
+/** The form as typed, for re-display when it is refused. */
+function formValues(params: Params, isPublic: boolean): AppFormValues {
+  return {
+    name: field(params, 'name'),
+    rootDomain: field(params, 'root_domain'),
+    redirectUris: field(params, 'redirect_uris').split(/\r?\n/).map((uri) => uri.trim()).filter((uri) => uri !== ''),
+    grantTypes: fields(params, 'grant_types'),
+    responseTypes: fields(params, 'response_types'),
+    scopes: fields(params, 'scopes'),
+    isPublic,
+  };
+}
+
+function appInput(values: AppFormValues, ownerUid: string): AppInput {
+  return { ...values, ownerUid };
+}
+
+export function registerConsoleRoutes(app: FastifyInstance, services: Services): void {
+  const { stores } = services;
+
+  /** The page's language links must lead to a page that answers GET, whatever URL rendered it. */
+  const ctxAt = (request: FastifyRequest, url: string) => ({ ...pageContext(request), url });
+  const base = (request: FastifyRequest, who: SignedIn, url: string) => ({ ctx: ctxAt(request, url), username: who.user.username, csrfToken: who.csrfToken });
+
+  /** The app if this person owns it; else a 404 page has been sent. */
+  const ownApp = async (request: FastifyRequest, reply: FastifyReply, who: SignedIn): Promise<App | undefined> => {
+    const clientId = (request.params as { id: string }).id;
+    const found = await stores.apps.findApp(clientId);
+    if (found !== undefined && found.ownerUid === who.user.uid) return found;
+    const ctx = pageContext(request);
+    sendPage(request, reply, renderDocument(MessagePage({ ctx, title: '404', message: SITE_MESSAGES[ctx.lang].notYourApp })), 404);
+    return undefined;
+  };
+
+  const showApp = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    who: SignedIn,
+    shown: App,
+    extra: { secret?: string; values?: AppFormValues; error?: string; notice?: string; status?: number } = {},
+  ) => {
+    const [scopes, failures] = await Promise.all([stores.scopes.listScopes(), services.failures.recent(shown.clientId)]);
+    const html = renderDocument(AppPage({ ...base(request, who, appPath(shown.clientId)), app: shown, scopes, failures, ...extra }));
+    return sendPage(request, reply, html, extra.status ?? 200);
+  };
+
+  endpoint(app, '/console', ['GET'], 'page', async (request, reply) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const apps = (await stores.apps.listApps({ ownerUid: who.user.uid })).sort((a, b) => b.createdAt - a.createdAt);
+    return sendPage(request, reply, renderDocument(ConsolePage({ ...base(request, who, '/console'), apps })));
+  });
+
+  endpoint(app, '/console/apps/new', ['GET'], 'page', async (request, reply) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const scopes = await stores.scopes.listScopes();
+    return sendPage(request, reply, renderDocument(NewAppPage({ ...base(request, who, '/console/apps/new'), values: NEW_APP_VALUES, scopes })));
+  });
+
+  endpoint(app, '/console/apps', ['POST'], 'page', async (request, reply, params) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const forged = rejectForgery(services, request, reply, params);
+    if (forged) return forged;
+    const values = formValues(params, field(params, 'public') === '1');
+    try {
+      const { app: created, clientSecret } = await registerApp(stores.apps, appInput(values, who.user.uid), await services.knownScopes(), services.clock.now());
+      return showApp(request, reply, who, created, { ...(clientSecret === undefined ? {} : { secret: clientSecret }), status: 201 });
+    } catch (error) {
+      if (!(error instanceof AppInputError)) throw error;
+      const scopes = await stores.scopes.listScopes();
+      const html = renderDocument(NewAppPage({ ...base(request, who, '/console/apps/new'), values, scopes, error: error.message }));
+      return sendPage(request, reply, html, 400);
+    }
+  });
+
+  endpoint(app, '/console/apps/:id', ['GET', 'POST'], 'page', async (request, reply, params) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    if (request.method === 'POST') {
+      const forged = rejectForgery(services, request, reply, params);
+      if (forged) return forged;
+    }
+    const own = await ownApp(request, reply, who);
+    if (!own) return reply;
+    if (request.method === 'GET') return showApp(request, reply, who, own);
+    // Settings: the same rules as registration; public/confidential and resource server stay as they are.
+    const values = formValues(params, own.isPublic);
+    try {
+      const checked = validateAppInput({ ...appInput(values, who.user.uid), isResourceServer: own.isResourceServer }, await services.knownScopes());
+      await stores.apps.updateApp(own.clientId, checked);
+    } catch (error) {
+      if (!(error instanceof AppInputError)) throw error;
+      return showApp(request, reply, who, own, { values, error: error.message, status: 400 });
+    }
+    const updated = (await stores.apps.findApp(own.clientId)) ?? own;
+    return showApp(request, reply, who, updated, { notice: SITE_MESSAGES[pageContext(request).lang].appSaved });
+  });
+
+  endpoint(app, '/console/apps/:id/rotate', ['POST'], 'page', async (request, reply, params) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const forged = rejectForgery(services, request, reply, params);
+    if (forged) return forged;
+    const own = await ownApp(request, reply, who);
+    if (!own) return reply;
+    if (own.isPublic) return seeOther(reply, appPath(own.clientId));
+    const secret = await rotateSecret(stores.apps, own.clientId);
+    return showApp(request, reply, who, own, { secret });
+  });
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    endpoint(app, `/console/apps/:id/${action}`, ['POST'], 'page', async (request, reply, params) => {
+      const who = await requireUser(services, request, reply);
+      if (!who) return reply;
+      const forged = rejectForgery(services, request, reply, params);
+      if (forged) return forged;
+      const own = await ownApp(request, reply, who);
+      if (!own) return reply;
+      await stores.apps.updateApp(own.clientId, { disabled });
+      return seeOther(reply, appPath(own.clientId));
+    });
+  }
+}
