@@ -23,6 +23,8 @@ import { pageContext } from './page-context.js';
 import { registerPageRoutes } from './page-routes.js';
 import { registerResourceRoutes } from './resource-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerDevicePage } from './device-page.js';
+import { registerDeviceRoutes } from './device-routes.js';
 import { oauthError } from '../core/errors.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -155,6 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registerAuthorizeRoutes(app, services);
   registerTokenRoutes(app, services);
   registerResourceRoutes(app, services);
+  registerDeviceRoutes(app, services);
+  registerDevicePage(app, services);
   return { app, services };
 }
 

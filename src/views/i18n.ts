@@ -39,6 +39,18 @@ const en = {
   notFound: 'This page does not exist.',
   methodNotAllowed: 'This page does not accept that method.',
   forbidden: 'The form expired or was sent from another site. Go back, reload the page and try again.',
+  deviceTitle: 'Connect a device',
+  deviceIntro: 'Enter the code your TV, console or app shows.',
+  deviceCodeLabel: 'Code',
+  deviceContinue: 'Continue',
+  deviceWrongCode: 'That code is not right or has expired. Check the code on your device and try again.',
+  deviceCodeShown: 'The code on your device:',
+  devicePhoneHint: 'Or scan this with your phone to continue there.',
+  deviceQrAlt: 'QR code of this page with the code filled in',
+  deviceApprovedTitle: 'Device connected',
+  deviceApproved: (app: string) => `${app} can now use your account on the device. You can close this page.`,
+  deviceDeniedTitle: 'Access declined',
+  deviceDenied: (app: string) => `${app} was not given access to your account. You can close this page.`,
 };
 
 export type Messages = typeof en;
@@ -76,6 +88,18 @@ const zhCN: Messages = {
   notFound: '页面不存在。',
   methodNotAllowed: '此页面不接受该请求方法。',
   forbidden: '表单已过期或来自其他网站。请返回、刷新页面后重试。',
+  deviceTitle: '连接设备',
+  deviceIntro: '请输入电视、游戏机或应用上显示的授权码。',
+  deviceCodeLabel: '授权码',
+  deviceContinue: '继续',
+  deviceWrongCode: '授权码不正确或已过期。请核对设备上显示的授权码后重试。',
+  deviceCodeShown: '设备上显示的授权码：',
+  devicePhoneHint: '也可以用手机扫描此二维码，在手机上继续。',
+  deviceQrAlt: '已填好授权码的本页二维码',
+  deviceApprovedTitle: '设备已连接',
+  deviceApproved: (app) => `${app} 现在可以在该设备上使用你的账号。你可以关闭此页面。`,
+  deviceDeniedTitle: '已拒绝授权',
+  deviceDenied: (app) => `${app} 未获得访问你账号的权限。你可以关闭此页面。`,
 };
 
 export const MESSAGES: Record<Lang, Messages> = { en, 'zh-CN': zhCN };

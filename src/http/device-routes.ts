@@ -1,0 +1,74 @@
+/**
+ * The device side of RFC 8628: /oauth/2.0/device/code (§3.1–3.2, both
+ * dialects at once, SPEC §1) and /oauth/2.0/qrcode, an image of a pending
+ * authorization's verification_uri_complete for the device to display.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
+import { findPendingDevice, requestDeviceAuthorization, verificationUris } from '../core/device.js';
+import { OAuthError, oauthError } from '../core/errors.js';
+import { single } from '../core/params.js';
+import { formatUserCode, normaliseUserCode } from '../core/user-code.js';
+import type { Services } from './app.js';
+import { endpoint } from './endpoint.js';
+import { errorUri, JSON_TYPE, sendJsonError, TransportError } from './errors.js';
+import { UserCodeGuard } from './user-code-guard.js';
+
+const QR_FORMATS = ['png', 'svg'] as const;
+
+function tooManyGuesses(services: Services, reply: FastifyReply, retryAfter: number): FastifyReply {
+  return reply
+    .code(429)
+    .header('retry-after', String(retryAfter))
+    .header('content-type', JSON_TYPE)
+    .header('cache-control', 'no-store')
+    .send(
+      JSON.stringify({
+        error: 'invalid_request',
+        error_description: `too many wrong user codes from this address; try again in ${retryAfter} seconds`,
+        error_uri: errorUri(services.config.issuer, 'invalid_request'),
+      }),
+    );
+}
+
+export function registerDeviceRoutes(app: FastifyInstance, services: Services): void {
+  const { config, stores } = services;
+  const guard = new UserCodeGuard(services.rateLimiter);
+
+  endpoint(app, '/oauth/2.0/device/code', ['GET', 'POST'], 'json', async (request, reply, params) => {
+    try {
+      const response = await requestDeviceAuthorization(
+        { apps: stores.apps, devices: stores.devices, lifetimes: config.lifetimes, knownScopes: services.knownScopes, issuer: config.issuer, now: services.clock.now() },
+        { authorization: request.headers.authorization, params },
+      );
+      // The device code is a credential: never cached (as RFC 6749 §5.1 says of tokens).
+      return reply.header('content-type', JSON_TYPE).header('cache-control', 'no-store').header('pragma', 'no-cache').send(JSON.stringify(response));
+    } catch (error) {
+      if (error instanceof OAuthError) return sendJsonError(services, request, reply, error, 'device');
+      throw error;
+    }
+  });
+
+  // Identified by the user code, which the image itself shows: the URL reveals nothing the picture does not.
+  endpoint(app, '/oauth/2.0/qrcode', ['GET'], 'json', async (request, reply, params) => {
+    const format = single(params, 'format') ?? 'png';
+    if (!(QR_FORMATS as readonly string[]).includes(format)) throw oauthError('invalid_request', `format ${format} is not supported: use png or svg`);
+    const typed = single(params, 'code');
+    if (typed === undefined) throw oauthError('invalid_request', 'missing required parameter code (the user code)');
+
+    const waitBefore = await guard.blocked(request);
+    if (waitBefore !== undefined) return tooManyGuesses(services, reply, waitBefore);
+    const device = await findPendingDevice(stores.devices, typed, services.clock.now());
+    if (device === undefined) {
+      const wait = await guard.wrong(request);
+      if (wait !== undefined) return tooManyGuesses(services, reply, wait);
+      throw new TransportError(404, 'no pending device authorization has this user code: it is wrong, expired or already used');
+    }
+    const target = verificationUris(config.issuer, formatUserCode(normaliseUserCode(typed)!)).complete;
+    reply.header('cache-control', 'no-store');
+    if (format === 'svg') {
+      return reply.header('content-type', 'image/svg+xml').send(await QRCode.toString(target, { type: 'svg', margin: 2 }));
+    }
+    return reply.header('content-type', 'image/png').send(await QRCode.toBuffer(target, { type: 'png', margin: 2, width: 256 }));
+  });
+}
