@@ -21,6 +21,11 @@ import { FormError, parseForm, parseFormBuffer } from './form.js';
 import { safeQueryParser } from './endpoint.js';
 import { pageContext } from './page-context.js';
 import { registerPageRoutes } from './page-routes.js';
+import { registerAccountRoutes } from './account-routes.js';
+import { registerConsoleRoutes } from './console-routes.js';
+import { registerSessionRoutes } from './session-routes.js';
+import type { SetupTokenStore } from '../core/first-run.js';
+import { MemorySetupTokenStore } from '../storage/memory/setup-tokens.js';
 import { registerResourceRoutes } from './resource-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerDevicePage } from './device-page.js';
@@ -36,6 +41,8 @@ export interface AppDeps {
   /** Signs session and CSRF cookies; the same on every instance. */
   cookieKey: Buffer;
   failures?: FailureLog;
+  /** First-run setup token (default: in memory, so no link works until one is issued). */
+  setupTokens?: SetupTokenStore;
   clock?: Clock;
   /** Grants beyond the core ones (the device flow registers its own). */
   extraGrants?: Grant[];
@@ -51,6 +58,7 @@ export interface Services {
   rateLimiter: RateLimiter;
   cookies: CookieSigner;
   failures: FailureLog;
+  setupTokens: SetupTokenStore;
   clock: Clock;
   grants: GrantRegistry;
   knownScopes(): Promise<ReadonlySet<string>>;
@@ -83,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     rateLimiter: deps.rateLimiter,
     cookies: new CookieSigner(deps.cookieKey, deps.config.secureCookies),
     failures: deps.failures ?? new MemoryFailureLog(),
+    setupTokens: deps.setupTokens ?? new MemorySetupTokenStore(),
     clock,
     grants: new GrantRegistry([...coreGrants, ...(deps.extraGrants ?? [])]),
     // Scopes change rarely (an operator's command): a second of staleness is fine.
@@ -154,6 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
 
   registerPageRoutes(app, services);
+  registerSessionRoutes(app, services);
+  registerConsoleRoutes(app, services);
+  registerAccountRoutes(app, services);
   registerAuthorizeRoutes(app, services);
   registerTokenRoutes(app, services);
   registerResourceRoutes(app, services);

@@ -96,7 +96,7 @@ function InputError(props: { ctx: PageContext; error: string | undefined }) {
     <div class="error-box" role="alert">
       <p>{SITE_MESSAGES[props.ctx.lang].appInvalid}</p>
       {/* The rule's own wording comes from the core, in English. */}
-      <p lang="en" data-input-error>
+      <p lang="en" id="input-error">
         {props.error}
       </p>
     </div>
@@ -190,7 +190,7 @@ function FailureTable(props: { ctx: PageContext; failures: FailureRecord[] }) {
               </td>
               {/* Protocol text, as the app received it: English. */}
               <td lang="en">{failure.description}</td>
-              <td lang="en" data-failure-detail>
+              <td lang="en" class="detail">
                 {failure.detail ?? ''}
                 <div class="muted small">
                   {s.failureRequestId}: <code>{failure.requestId}</code>
@@ -234,13 +234,13 @@ export function AppPage(
         <dl class="keys">
           <dt>{s.appApiKey}</dt>
           <dd>
-            <code data-client-id>{app.clientId}</code>
+            <code id="client-id">{app.clientId}</code>
           </dd>
           <dt>{s.appSecretKey}</dt>
           <dd>
             {props.secret !== undefined ? (
               <div class="notice" role="status">
-                <code class="big-code" id="client-secret" data-client-secret>
+                <code class="big-code" id="client-secret">
                   {props.secret}
                 </code>
                 <p>{s.appSecretOnce}</p>

@@ -7,9 +7,11 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-24-00-initial.js';
 import * as codeReplay from './2026-11-24-01-code-replay.js';
 import * as deviceCodes from './2026-11-24-02-device-codes.js';
+import * as recentFailures from './2026-11-24-03-recent-failures.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
   '2026-11-24-01-code-replay': codeReplay,
   '2026-11-24-02-device-codes': deviceCodes,
+  '2026-11-24-03-recent-failures': recentFailures,
 };
