@@ -1,0 +1,89 @@
+/** The tables: every measurement beside the ceiling and the peers, and the targets of issue 7. */
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '—');
+
+export const PEER_COLUMNS = ['fastify-raw', 'oidc-provider', 'node-oauth2-server'];
+
+/** The ceiling for an endpoint: raw-http measured before and after Gatehouse, averaged. */
+export function ceiling(rows, endpoint) {
+  const raws = rows.filter((row) => row.server.startsWith('raw-http') && row.endpoint === (endpoint === 'introspect' ? 'introspect' : 'token') && row.valid);
+  if (raws.length === 0) return undefined;
+  const mean = (key) => raws.reduce((sum, row) => sum + row[key], 0) / raws.length;
+  return { rps: mean('rps'), p99: mean('p99'), p50: mean('p50') };
+}
+
+export function resultsTable(rows) {
+  const head = ['server', 'database', 'log', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', '×raw req/s', '×raw p99', ...PEER_COLUMNS.map((p) => `× ${p}`), 'cpu µs/req', 'server cores', 'peak RSS MB', 'checks'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 4 || i === head.length - 1 ? '---' : '---:')).join('|')}|`];
+  for (const row of rows) {
+    const raw = ceiling(rows, row.endpoint);
+    const peerRatios = PEER_COLUMNS.map((peer) => {
+      if (!row.server.startsWith('gatehouse')) return '';
+      const other = rows.find((r) => r.server === peer && r.endpoint === row.endpoint && r.valid);
+      return other ? ratio(row.rps, other.rps) : '—';
+    });
+    lines.push(
+      `| ${[
+        row.server,
+        row.database ?? '',
+        row.log ?? '',
+        row.endpoint,
+        fmt(row.rps),
+        fmt(row.p50, 2),
+        fmt(row.p99, 2),
+        raw ? ratio(row.rps, raw.rps) : '—',
+        raw ? ratio(row.p99, raw.p99) : '—',
+        ...peerRatios,
+        fmt(row.cpuUsPerReq, 1),
+        fmt(row.serverCores, 2),
+        fmt(row.rssMb, 0),
+        row.valid ? 'ok' : `**INVALID**: ${row.problems.join('; ')}`,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Issue 7's targets, each a ratio measured in this run. */
+export function targetsTable(rows) {
+  const find = (server, endpoint, database = 'sqlite', log = 'info') =>
+    rows.find((r) => r.server === server && r.endpoint === endpoint && (r.database ?? 'sqlite') === database && (r.log ?? 'info') === log);
+  const raw = ceiling(rows, 'token');
+  const rawIntro = ceiling(rows, 'introspect');
+  const oidc = rows.find((r) => r.server === 'oidc-provider' && r.endpoint === 'token' && r.valid);
+  const gh = (endpoint) => find('gatehouse', endpoint);
+  const million = (endpoint) => find('gatehouse-1M', endpoint);
+  const targets = [];
+  const add = (name, row, measured, goal, met) => targets.push({ name, measured, goal, met: row && row.valid ? met : false, missing: !row ? 'not measured' : row.valid ? '' : 'invalid run' });
+  const cc = gh('token');
+  add('client_credentials ≥ 0.50 × raw node:http', cc, cc && raw ? cc.rps / raw.rps : NaN, 0.5, cc && raw && cc.rps / raw.rps >= 0.5);
+  add('client_credentials ≥ 4 × oidc-provider', cc, cc && oidc ? cc.rps / oidc.rps : NaN, 4, cc && oidc && cc.rps / oidc.rps >= 4);
+  const intro = gh('introspect');
+  add('introspection ≥ 0.60 × raw node:http', intro, intro && rawIntro ? intro.rps / rawIntro.rps : NaN, 0.6, intro && rawIntro && intro.rps / rawIntro.rps >= 0.6);
+  for (const endpoint of ['code exchange', 'refresh']) {
+    const row = gh(endpoint);
+    add(`${endpoint} ≥ 0.30 × raw node:http`, row, row && raw ? row.rps / raw.rps : NaN, 0.3, row && raw && row.rps / raw.rps >= 0.3);
+  }
+  for (const row of rows.filter((r) => r.server === 'gatehouse' && (r.log ?? 'info') === 'info' && (r.database ?? 'sqlite') === 'sqlite')) {
+    const base = ceiling(rows, row.endpoint);
+    add(`p99 ${row.endpoint} ≤ 3 × raw p99`, row, base ? row.p99 / base.p99 : NaN, 3, base && row.p99 / base.p99 <= 3);
+  }
+  for (const endpoint of ['token', 'introspect']) {
+    const empty = gh(endpoint);
+    const full = million(endpoint);
+    const change = empty && full ? full.rps / empty.rps - 1 : NaN;
+    add(`${endpoint} with 1,000,000 live tokens within 10 % of empty`, full && empty ? full : undefined, change, -0.1, Number.isFinite(change) && change >= -0.1);
+  }
+  const peak = Math.max(...rows.filter((r) => r.server.startsWith('gatehouse') && (r.database ?? 'sqlite') === 'sqlite').map((r) => r.rssMb));
+  targets.push({ name: 'peak RSS ≤ 150 MB (SQLite runs)', measured: peak, goal: 150, met: peak <= 150, missing: Number.isFinite(peak) ? '' : 'not measured', unit: 'MB' });
+  const pg = find('gatehouse', 'token', 'postgres');
+  add('PostgreSQL client_credentials ≥ 1 × oidc-provider (in-memory)', pg, pg && oidc ? pg.rps / oidc.rps : NaN, 1, pg && oidc && pg.rps / oidc.rps >= 1);
+
+  const lines = ['| target | measured | goal | met |', '|---|---:|---:|---|'];
+  for (const t of targets) {
+    const measured = t.unit === 'MB' ? `${fmt(t.measured, 0)} MB` : t.name.includes('within') ? `${fmt(100 * t.measured, 1)} %` : `${fmt(t.measured, 2)}×`;
+    const goal = t.unit === 'MB' ? `${t.goal} MB` : t.name.includes('within') ? '≥ −10 %' : `${t.name.includes('p99') ? '≤' : '≥'} ${t.goal}×`;
+    lines.push(`| ${t.name} | ${t.missing === 'not measured' ? '—' : measured} | ${goal} | ${t.missing ? `no (${t.missing})` : t.met ? 'yes' : '**no**'} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,25 @@
+-- RFC 6749 §4.1.3: each request redeems one pre-minted code (each code used once).
+-- The refresh tokens the answers carry are kept (BENCH_OUT) for the refresh bench.
+dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+local headers = {
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+  ["Authorization"] = os.getenv("BENCH_AUTHORIZATION"),
+}
+local prefix = "grant_type=authorization_code&redirect_uri=" .. os.getenv("BENCH_REDIRECT_URI") .. "&code="
+local codes, count, next_index = {}, 0, 0
+local write
+function init(args)
+  codes, count = read_lines(os.getenv("BENCH_IN"))
+  write = appender(os.getenv("BENCH_OUT"))
+end
+function request()
+  next_index = next_index + 1
+  local code = codes[next_index]
+  if code == nil then exhausted = exhausted + 1; code = "0.exhausted" end
+  return wrk.format("POST", nil, headers, prefix .. code)
+end
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1; return end
+  local refresh = body:match('"refresh_token":"([^"]+)"')
+  if refresh then write(refresh) else bad = bad + 1 end
+end

@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: Gatehouse against the peers a user would pick instead, in ONE run,
+ * on this machine (issue 7; docs/performance.md explains every figure).
+ *
+ * Server pinned to core 0 (taskset), wrk (1 thread, 50 keep-alive connections) on
+ * core 1, a warm-up then a measured run per row. Gatehouse runs as in production
+ * (`node dist/cli.js serve`, NODE_ENV=production) on a fresh SQLite database, with its
+ * one log line per request on (GATEHOUSE_LOG_LEVEL=info; a second pass at warn shows
+ * what that line costs), then with 1,000,000 live tokens already stored, then on
+ * PostgreSQL when GATEHOUSE_BENCH_DATABASE_URL names a server (a fresh database is
+ * created there and dropped afterwards).
+ *
+ * Every row is checked before and after (a real token / active:true / a user), and a
+ * row with a non-2xx answer or a socket error is marked INVALID.
+ *
+ * Knobs: BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (50),
+ * BENCH_PEERS (raw-http,fastify-raw,oidc-provider,node-oauth2-server), BENCH_LIVE_TOKENS
+ * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
+ * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres),
+ * BENCH_WRITE_RESULTS (1: write bench/RESULTS.md), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signInAndConsent } from './lib/flow.mjs';
+import { cpuSeconds, peakRssMb, startServer, stopServer, waitReady } from './lib/proc.mjs';
+import { resultsTable, targetsTable } from './lib/report.mjs';
+import { runWrk } from './lib/wrk.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const PEERS_DIR = join(BENCH, 'peers');
+const env = process.env;
+const DURATION = Number(env.BENCH_DURATION ?? 10);
+const WARMUP = Number(env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
+const LIVE_TOKENS = Number(env.BENCH_LIVE_TOKENS ?? 1_000_000);
+const LOG_LEVELS = (env.BENCH_LOG_LEVELS ?? 'info,warn').split(',').filter(Boolean);
+const PEERS = (env.BENCH_PEERS ?? 'raw-http,fastify-raw,oidc-provider,node-oauth2-server').split(',').filter(Boolean);
+const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
+const PG_URL = env.GATEHOUSE_BENCH_DATABASE_URL || undefined;
+const pass = (name) => ONLY === undefined || ONLY.has(name);
+
+const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+const die = (message) => {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+};
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+// ------------------------------------------------------------------ preflight
+if (!has('wrk')) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    log('wrk is missing: installing it from Debian (apt-get install -y wrk)');
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    if (spawnSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'inherit' }).status !== 0) die('apt-get install -y wrk failed');
+  } else {
+    die('wrk is not installed: apt-get install -y wrk');
+  }
+}
+const PINNED = has('taskset') && cpus().length >= 2;
+const SERVER_CPUS = PINNED ? (env.BENCH_SERVER_CPUS ?? '0') : undefined;
+const LOAD_CPUS = PINNED ? (env.BENCH_LOAD_CPUS ?? '1') : undefined;
+if (!PINNED) log('warning: taskset missing or fewer than 2 CPUs: running unpinned');
+
+if (env.BENCH_SKIP_BUILD !== '1') {
+  log('building (tsc -p .)');
+  const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) die('the build failed');
+}
+if (!existsSync(join(ROOT, 'dist', 'cli.js'))) die('dist/cli.js is missing: the build did not produce it');
+if (!existsSync(join(PEERS_DIR, 'node_modules'))) {
+  log('installing the peers (npm ci --prefix bench/peers)');
+  if (spawnSync('npm', ['ci', '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' }).status !== 0) die('npm ci for bench/peers failed');
+}
+
+const STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const OUT = join(BENCH, 'results', STAMP);
+mkdirSync(OUT, { recursive: true });
+const TMP = join(tmpdir(), `gatehouse-bench-${STAMP}`);
+mkdirSync(TMP, { recursive: true });
+let nextPort = 4300;
+const rows = [];
+
+// ------------------------------------------------------------------ measuring
+const basic = (id, secret) => {
+  const encode = (s) => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`;
+};
+
+async function post(url, authorization, body) {
+  const response = await fetch(url, { method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+/** Warm-up, then the measured run; server CPU and peak RSS from /proc around it. */
+async function measure(row, server, wrkOptions, check) {
+  const problems = [];
+  try {
+    await check();
+  } catch (error) {
+    log(`  check before FAILED: ${error.message}`);
+    rows.push({ ...row, rps: NaN, p50: NaN, p99: NaN, valid: false, problems: [`check before: ${error.message}`] });
+    return undefined;
+  }
+  if (WARMUP > 0) await runWrk({ ...wrkOptions, env: wrkOptions.warmupEnv ?? wrkOptions.env, seconds: WARMUP, connections: CONNECTIONS, cpus: LOAD_CPUS });
+  const cpu0 = cpuSeconds(server.pid);
+  const t0 = performance.now();
+  const result = await runWrk({ ...wrkOptions, seconds: DURATION, connections: CONNECTIONS, cpus: LOAD_CPUS });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  writeFileSync(join(OUT, 'wrk.log'), `\n### ${row.server} ${row.database ?? ''} ${row.log ?? ''} ${row.endpoint}\n${result.raw}`, { flag: 'a' });
+  if (result.non2xx > 0) problems.push(`${result.non2xx} non-2xx`);
+  if (result.errors > 0) problems.push(`${result.errors} socket errors`);
+  if (result.bad > 0) problems.push(`${result.bad} unexpected answers`);
+  if (result.exhausted > 0) problems.push(`${result.exhausted} requests found no unused credential left`);
+  try {
+    await check();
+  } catch (error) {
+    problems.push(`check after: ${error.message}`);
+  }
+  const measured = {
+    ...row,
+    rps: result.rps,
+    p50: result.p50,
+    p99: result.p99,
+    requests: result.requests,
+    cpuUsPerReq: (cpu * 1e6) / result.requests,
+    serverCores: cpu / wall,
+    rssMb: peakRssMb(server.pid),
+    valid: problems.length === 0,
+    problems,
+  };
+  rows.push(measured);
+  log(`  => ${row.endpoint}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${measured.cpuUsPerReq.toFixed(1)} µs/req, ${measured.serverCores.toFixed(2)} cores, peak RSS ${measured.rssMb.toFixed(0)} MB${problems.length ? ` INVALID: ${problems.join('; ')}` : ''}`);
+  return measured;
+}
+
+const fixed = (url, method, body, authorization) => ({ url, script: 'fixed.lua', env: { BENCH_METHOD: method, BENCH_BODY: body, BENCH_AUTHORIZATION: authorization } });
+
+// ------------------------------------------------------------------ peers (bench-peers harness, vendored)
+const PEER_DEFS = {
+  'raw-http': { file: 'raw-http.mjs', token: '/token', introspect: '/token/introspection' },
+  'fastify-raw': { file: 'fastify-raw.mjs', token: '/token', introspect: '/token/introspection' },
+  'oidc-provider': { file: 'oidc-provider.mjs', token: '/token', introspect: '/token/introspection' },
+  'node-oauth2-server': { file: 'node-oauth2-server.mjs', token: '/token', introspect: undefined },
+};
+
+async function benchPeer(name, label = name) {
+  const def = PEER_DEFS[name];
+  if (!def) die(`unknown peer ${name}`);
+  const port = nextPort++;
+  const base = `http://127.0.0.1:${port}`;
+  log(`peer ${label} (${base})`);
+  const server = startServer({ command: process.execPath, args: [def.file], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1' }, logFile: join(OUT, `server-${label}.log`), cpus: SERVER_CPUS });
+  try {
+    await waitReady(server, base + def.token);
+    const auth = basic('bench-client', 'bench-secret');
+    const issue = async () => {
+      const r = await post(base + def.token, auth, 'grant_type=client_credentials&scope=basic');
+      if (r.status !== 200 || typeof r.json?.access_token !== 'string') throw new Error(`token: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+      return r.json.access_token;
+    };
+    await measure({ server: label, endpoint: 'token' }, server, fixed(base + def.token, 'POST', 'grant_type=client_credentials&scope=basic', auth), issue);
+    if (def.introspect) {
+      const token = await issue();
+      const active = async () => {
+        const r = await post(base + def.introspect, auth, `token=${token}&token_type_hint=access_token`);
+        if (r.status !== 200 || r.json?.active !== true) throw new Error(`introspect: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+      };
+      await measure({ server: label, endpoint: 'introspect' }, server, fixed(base + def.introspect, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
+    }
+  } catch (error) {
+    log(`  ${label} failed: ${error.message}`);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// ------------------------------------------------------------------ Gatehouse
+function cli(databaseUrl, args) {
+  return execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args, '--database', databaseUrl], { cwd: ROOT, encoding: 'utf8', env: { ...env, GATEHOUSE_LOG_LEVEL: 'warn' } });
+}
+
+const REDIRECT_URI = 'https://app.example.com/cb';
+const PERSON = { username: 'benchuser', password: 'bench-password-1' };
+
+function seed(databaseUrl) {
+  const app = JSON.parse(cli(databaseUrl, ['clients', 'create', '--name', 'bench', '--root-domain', 'example.com', '--redirect-uri', REDIRECT_URI, '--grant-types', 'authorization_code,refresh_token,client_credentials', '--scopes', 'basic', '--json']));
+  const user = JSON.parse(cli(databaseUrl, ['users', 'create', '--username', PERSON.username, '--password', PERSON.password, '--json']));
+  return { clientId: app.client_id, clientSecret: app.client_secret, uid: user.uid };
+}
+
+function startGatehouse(databaseUrl, logLevel, label) {
+  const port = nextPort++;
+  const server = startServer({
+    command: process.execPath,
+    args: [join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
+    cwd: ROOT,
+    env: { NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: logLevel },
+    logFile: join(OUT, `server-${label}.log`),
+    cpus: SERVER_CPUS,
+  });
+  return { server, base: `http://127.0.0.1:${port}` };
+}
+
+async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoints }) {
+  log(`gatehouse: ${label} (${database}, log ${logLevel})`);
+  const app = seed(databaseUrl);
+  if (database === 'sqlite' && label === 'gatehouse-1M' && LIVE_TOKENS > 0) {
+    const { seedTokens } = await import('./lib/seed-tokens.mjs');
+    const path = databaseUrl.slice('sqlite:'.length);
+    const uids = Array.from({ length: 10_000 }, (_, i) => String(100_000_000_000_000 + i));
+    const seeded = seedTokens(path, { count: LIVE_TOKENS, clientId: app.clientId, uids });
+    log(`  seeded ${seeded.live} live tokens in ${seeded.seconds.toFixed(1)} s (database ${(statSync(path).size / 1e6).toFixed(0)} MB)`);
+  }
+  const { server, base } = startGatehouse(databaseUrl, logLevel, `${label}-${database}-${logLevel}`);
+  const row = (endpoint) => ({ server: label, database, log: logLevel, endpoint });
+  const auth = basic(app.clientId, app.clientSecret);
+  const tokenUrl = `${base}/oauth/2.0/token`;
+  try {
+    await waitReady(server, tokenUrl);
+    const issue = async () => {
+      const r = await post(tokenUrl, auth, 'grant_type=client_credentials&scope=basic');
+      if (r.status !== 200 || typeof r.json?.access_token !== 'string' || r.json.token_type !== 'Bearer') throw new Error(`token: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+      return r.json.access_token;
+    };
+    const cc = await measure(row('token'), server, fixed(tokenUrl, 'POST', 'grant_type=client_credentials&scope=basic', auth), issue);
+
+    if (endpoints.includes('introspect')) {
+      const token = await issue();
+      const introspectUrl = `${base}/oauth/2.0/introspect`;
+      const probe = await post(introspectUrl, auth, `token=${token}`);
+      if (probe.status === 404) {
+        log('  /oauth/2.0/introspect is not there yet (404): introspection not measured');
+        rows.push({ ...row('introspect'), rps: NaN, p50: NaN, p99: NaN, valid: false, problems: ['endpoint not built yet (404)'] });
+      } else {
+        const active = async () => {
+          const r = await post(introspectUrl, auth, `token=${token}&token_type_hint=access_token`);
+          if (r.status !== 200 || r.json?.active !== true) throw new Error(`introspect: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+        };
+        await measure(row('introspect'), server, fixed(introspectUrl, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
+      }
+    }
+
+    if (endpoints.includes('code exchange')) {
+      const query = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: REDIRECT_URI, scope: 'basic', state: 'bench' }).toString();
+      const { cookie, code } = await signInAndConsent(base, query, PERSON);
+      const exchange = await post(tokenUrl, auth, `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+      if (exchange.status !== 200 || !exchange.json?.refresh_token) throw new Error(`code exchange: HTTP ${exchange.status} ${exchange.text.slice(0, 200)}`);
+      const userToken = exchange.json.access_token;
+
+      // getLoggedInUser with a Bearer token (SPEC §1).
+      const userUrl = `${base}/rest/2.0/passport/users/getLoggedInUser`;
+      const whoami = async () => {
+        const r = await fetch(userUrl, { headers: { authorization: `Bearer ${userToken}` } });
+        const body = await r.json().catch(() => undefined);
+        if (r.status !== 200 || body?.uid !== app.uid) throw new Error(`getLoggedInUser: HTTP ${r.status} ${JSON.stringify(body)?.slice(0, 200)}`);
+      };
+      await measure(row('getLoggedInUser'), server, fixed(userUrl, 'GET', '', `Bearer ${userToken}`), whoami);
+
+      // Codes minted through the real authorize endpoint, enough for the rate client
+      // credentials just reached (a code exchange does strictly more work).
+      const rate = Number.isFinite(cc?.rps) ? cc.rps : 30_000;
+      const mint = async (file, wanted) => {
+        let have = 0;
+        const authorizeUrl = `${base}/oauth/2.0/authorize?${query}`;
+        for (let round = 0; round < 20 && have < wanted; round++) {
+          const seconds = round === 0 ? 2 : Math.min(60, Math.max(1, Math.ceil(((wanted - have) / Math.max(have / 2, 1000)) * 1.1)));
+          await runWrk({ url: authorizeUrl, script: 'mint-codes.lua', env: { BENCH_COOKIE: cookie, BENCH_OUT: file }, seconds, connections: CONNECTIONS, cpus: LOAD_CPUS });
+          have = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+        }
+        return have;
+      };
+      const warmCodes = join(TMP, `${label}-codes-warmup.txt`);
+      const codes = join(TMP, `${label}-codes.txt`);
+      const started = Date.now();
+      const minted = (await mint(warmCodes, Math.ceil(rate * WARMUP))) + (await mint(codes, Math.ceil(rate * DURATION)));
+      log(`  minted ${minted} codes through /oauth/2.0/authorize in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      const warmRefresh = join(TMP, `${label}-refresh-warmup.txt`);
+      const refresh = join(TMP, `${label}-refresh.txt`);
+      const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(REDIRECT_URI) });
+      const exchangeCheck = async () => {
+        const r = await fetch(`${base}/oauth/2.0/authorize?${query}`, { headers: { cookie }, redirect: 'manual' });
+        const fresh = new URL(r.headers.get('location') ?? 'x:').searchParams.get('code');
+        const e = await post(tokenUrl, auth, `grant_type=authorization_code&code=${fresh}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+        if (e.status !== 200 || typeof e.json?.refresh_token !== 'string') throw new Error(`code exchange: HTTP ${e.status} ${e.text.slice(0, 200)}`);
+        return e.json.refresh_token;
+      };
+      await measure(row('code exchange'), server, { url: tokenUrl, script: 'exchange-codes.lua', env: codeEnv(codes, refresh), warmupEnv: codeEnv(warmCodes, warmRefresh) }, exchangeCheck);
+
+      const refreshCheck = async () => {
+        const r = await post(tokenUrl, auth, `grant_type=refresh_token&refresh_token=${await exchangeCheck()}`);
+        if (r.status !== 200 || typeof r.json?.refresh_token !== 'string') throw new Error(`refresh: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+      };
+      await measure(row('refresh'), server, { url: tokenUrl, script: 'rotate-refresh.lua', env: { BENCH_IN: refresh, BENCH_AUTHORIZATION: auth }, warmupEnv: { BENCH_IN: warmRefresh, BENCH_AUTHORIZATION: auth } }, refreshCheck);
+    }
+  } catch (error) {
+    log(`  gatehouse ${label} failed: ${error.stack ?? error.message}`);
+    rows.push({ ...row('(run)'), rps: NaN, p50: NaN, p99: NaN, valid: false, problems: [error.message] });
+  } finally {
+    await stopServer(server);
+    // The request log of a run is hundreds of MB: keep its tail only.
+    const logFile = server.logFile;
+    if (existsSync(logFile) && statSync(logFile).size > 1e6) {
+      const tail = execFileSync('tail', ['-n', '200', logFile]);
+      writeFileSync(logFile, tail);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the run
+const sqliteUrl = (name) => `sqlite:${join(TMP, `${name}.db`)}`;
+const ALL = ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh'];
+try {
+  log(`results -> ${OUT}; ${PINNED ? `server on cpu ${SERVER_CPUS}, wrk on cpu ${LOAD_CPUS}` : 'unpinned'}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s`);
+  if (pass('peers')) for (const peer of PEERS) await benchPeer(peer);
+  if (pass('gatehouse') && LOG_LEVELS.includes('info')) await benchGatehouse({ label: 'gatehouse', database: 'sqlite', databaseUrl: sqliteUrl('empty-info'), logLevel: 'info', endpoints: ALL });
+  for (const level of LOG_LEVELS.filter((l) => l !== 'info')) {
+    if (pass('warn')) await benchGatehouse({ label: 'gatehouse', database: 'sqlite', databaseUrl: sqliteUrl(`empty-${level}`), logLevel: level, endpoints: ['token', 'introspect'] });
+  }
+  if (pass('million') && LIVE_TOKENS > 0) await benchGatehouse({ label: 'gatehouse-1M', database: 'sqlite', databaseUrl: sqliteUrl('million'), logLevel: 'info', endpoints: ['token', 'introspect'] });
+  if (pass('postgres') && PG_URL) {
+    const { createDatabase, dropDatabase } = await import('./lib/postgres.mjs');
+    const url = await createDatabase(PG_URL, `gatehouse_bench_${process.pid}`);
+    try {
+      await benchGatehouse({ label: 'gatehouse', database: 'postgres', databaseUrl: url, logLevel: 'info', endpoints: ['token', 'introspect'] });
+    } finally {
+      await dropDatabase(PG_URL, `gatehouse_bench_${process.pid}`);
+    }
+  } else if (pass('postgres')) {
+    log('PostgreSQL pass skipped: set GATEHOUSE_BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it');
+  }
+  // The ceiling again: the host drifts, so the ratios use the mean of both raw-http runs.
+  if (pass('peers') && PEERS.includes('raw-http')) await benchPeer('raw-http', 'raw-http (again)');
+} finally {
+  rmSync(TMP, { recursive: true, force: true });
+}
+
+// ------------------------------------------------------------------ report
+const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(Number(readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/)?.[1] ?? 0) / 1048576)} GiB, ${execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim()}`;
+const header = [
+  `Measured ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC, commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}, by \`npm run bench\`.`,
+  `Machine: ${machine}; Node ${process.version}; ${execFileSync('sh', ['-c', 'wrk --version 2>&1 | head -1'], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ')}.`,
+  `Load: wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${DURATION} s measured per row; ${PINNED ? `server pinned to CPU ${SERVER_CPUS}, wrk to CPU ${LOAD_CPUS} (taskset)` : 'unpinned'}.`,
+  'Gatehouse: `node dist/cli.js serve`, NODE_ENV=production, one log line per request (log info) unless the row says warn; every token committed (SQLite WAL, synchronous=NORMAL) before its answer.',
+  '×raw: ratio to raw node:http (mean of its runs before and after Gatehouse; the token ceiling for every non-introspection row). × peer: ratio of req/s to that peer in this run.',
+].join('\n');
+const table = resultsTable(rows);
+const targets = targetsTable(rows);
+const markdown = `# Benchmark results\n\n${header}\n\n## Measurements\n\n${table}\n\n## Targets (issue 7)\n\n${targets}\n`;
+writeFileSync(join(OUT, 'summary.md'), markdown);
+writeFileSync(join(OUT, 'rows.json'), JSON.stringify(rows, null, 2));
+console.log(`\n${markdown}`);
+if (env.BENCH_WRITE_RESULTS !== '0' && ONLY === undefined) {
+  writeFileSync(join(BENCH, 'RESULTS.md'), markdown);
+  log('wrote bench/RESULTS.md');
+}
