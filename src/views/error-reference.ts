@@ -29,7 +29,7 @@ const en: Reference = {
     causes: [
       { cause: 'The client_id (API Key) is unknown.', fix: 'Copy the API Key from the developer console.' },
       { cause: 'The client_secret (Secret Key) is wrong, missing, or was rotated.', fix: 'Use the current Secret Key; rotate it in the console if it is lost.' },
-      { cause: 'The app has been disabled.', fix: 'Ask the platform operator to enable it, or register a new app.' },
+      { cause: 'The app has been disabled.', fix: 'Enable it again on its page in the developer console, or ask the platform operator.' },
     ],
   },
   invalid_grant: {
@@ -70,7 +70,7 @@ const en: Reference = {
   redirect_uri_mismatch: {
     summary: 'The redirect_uri does not belong to this app.',
     causes: [
-      { cause: "The host's registrable domain is not the app's root domain.", fix: 'Use a redirect URI under the root domain registered for the app.' },
+      { cause: "The host's registrable domain is not the app's root domain.", fix: 'Use a redirect URI under the root domain registered for the app, or redirect_uri=oob to show the code on this server. The console lists each rejected redirect_uri under Recent failures.' },
       { cause: "The app lists exact redirect URIs and this one is not among them.", fix: 'Add the URI to the app in the console, or send a listed one exactly.' },
       { cause: 'A loopback or custom-scheme redirect URI that the app does not list exactly.', fix: 'Register the exact URI (any port is accepted for loopback).' },
     ],
@@ -89,7 +89,7 @@ const en: Reference = {
   },
   authorization_pending: {
     summary: 'The person has not yet approved or declined on the device page.',
-    causes: [{ cause: 'Normal while the person is entering the code.', fix: 'Keep polling at the interval.' }],
+    causes: [{ cause: 'Normal while the person is entering the code.', fix: 'Keep polling at the interval until the device code expires (expires_in).' }],
   },
   authorization_declined: {
     summary: 'The person declined the device authorization (Baidu device_token dialect).',
@@ -97,7 +97,10 @@ const en: Reference = {
   },
   access_denied: {
     summary: 'The person declined the authorization.',
-    causes: [{ cause: 'The person pressed Deny on the consent page.', fix: 'Respect the choice; offer to start again.' }],
+    causes: [
+      { cause: 'The person pressed Deny on the consent page.', fix: 'Respect the choice; offer to start again.' },
+      { cause: 'The person declined on the device page, and the device polls with the RFC 8628 grant type.', fix: 'Stop polling; offer to start again.' },
+    ],
   },
   invalid_referer: {
     summary: "The implicit-grant request came from a page outside the app's root domain.",
@@ -107,7 +110,7 @@ const en: Reference = {
     summary: 'The access token is missing, unknown, expired or revoked.',
     causes: [
       { cause: 'No access token was sent.', fix: 'Send Authorization: Bearer TOKEN or the access_token parameter.' },
-      { cause: 'The token expired or was revoked.', fix: 'Refresh it, or ask the user to authorize again.' },
+      { cause: 'The token expired (error_code 111) or was revoked, or the person took back the authorization on their account page (error_code 110).', fix: 'Refresh it, or ask the user to authorize again.' },
     ],
   },
   insufficient_scope: {
@@ -140,7 +143,7 @@ const zhCN: Reference = {
     causes: [
       { cause: 'client_id（API Key）不存在。', fix: '从开发者控制台复制 API Key。' },
       { cause: 'client_secret（Secret Key）错误、缺失或已被重置。', fix: '使用当前的 Secret Key；如已遗失，请在控制台重置。' },
-      { cause: '应用已被停用。', fix: '请平台管理员启用，或注册新应用。' },
+      { cause: '应用已被停用。', fix: '在开发者控制台的应用页面重新启用，或联系平台管理员。' },
     ],
   },
   invalid_grant: {
@@ -181,7 +184,7 @@ const zhCN: Reference = {
   redirect_uri_mismatch: {
     summary: 'redirect_uri 不属于该应用。',
     causes: [
-      { cause: '回调地址主机的可注册域名不是应用的根域名。', fix: '使用应用所登记根域名下的回调地址。' },
+      { cause: '回调地址主机的可注册域名不是应用的根域名。', fix: '使用应用所登记根域名下的回调地址，或使用 redirect_uri=oob 在本服务页面上显示授权码。控制台的“最近的失败请求”会列出每个被拒绝的 redirect_uri。' },
       { cause: '应用登记了精确回调地址列表，而此地址不在其中。', fix: '在控制台中添加该地址，或使用已登记的地址。' },
       { cause: '回环地址或自定义协议的回调地址未被精确登记。', fix: '登记完整地址（回环地址可使用任意端口）。' },
     ],
@@ -200,7 +203,7 @@ const zhCN: Reference = {
   },
   authorization_pending: {
     summary: '用户尚未在设备页面上授权或拒绝。',
-    causes: [{ cause: '用户正在输入用户码，属正常情况。', fix: '按 interval 继续轮询。' }],
+    causes: [{ cause: '用户正在输入用户码，属正常情况。', fix: '按 interval 继续轮询，直到设备码过期（expires_in）。' }],
   },
   authorization_declined: {
     summary: '用户拒绝了设备授权（百度 device_token 方式）。',
@@ -208,7 +211,10 @@ const zhCN: Reference = {
   },
   access_denied: {
     summary: '用户拒绝了授权。',
-    causes: [{ cause: '用户在授权页面点击了拒绝。', fix: '尊重用户的选择；可提示重新开始。' }],
+    causes: [
+      { cause: '用户在授权页面点击了拒绝。', fix: '尊重用户的选择；可提示重新开始。' },
+      { cause: '用户在设备页面上拒绝，且设备按 RFC 8628 的授权类型轮询。', fix: '停止轮询；可提示用户重新开始。' },
+    ],
   },
   invalid_referer: {
     summary: '简化模式（implicit）请求来自应用根域名之外的页面。',
@@ -218,7 +224,7 @@ const zhCN: Reference = {
     summary: '访问令牌缺失、不存在、已过期或已被撤销。',
     causes: [
       { cause: '未发送访问令牌。', fix: '发送 Authorization: Bearer TOKEN 或 access_token 参数。' },
-      { cause: '令牌已过期或已被撤销。', fix: '刷新令牌，或请用户重新授权。' },
+      { cause: '令牌已过期（error_code 111）或已被撤销，或用户在账号页面收回了授权（error_code 110）。', fix: '刷新令牌，或请用户重新授权。' },
     ],
   },
   insufficient_scope: {

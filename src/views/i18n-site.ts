@@ -89,6 +89,7 @@ const en = {
   accountRevoked: (app: string) => `Access of ${app} revoked: its tokens no longer work.`,
   unknownApp: '(app removed)',
   notYourApp: 'There is no such app among yours.',
+  errorParameter: 'The parameter at fault',
   yes: 'Yes',
   no: 'No',
 };
@@ -178,6 +179,7 @@ const zhCN: SiteMessages = {
   accountRevoked: (app) => `已撤销 ${app} 的授权：它的令牌已失效。`,
   unknownApp: '（应用已删除）',
   notYourApp: '你的应用中没有这个应用。',
+  errorParameter: '出错的参数',
   yes: '是',
   no: '否',
 };

@@ -100,7 +100,7 @@ export function ErrorExplanation(props: { ctx: PageContext; code: ErrorCode }) {
   const t = MESSAGES[props.ctx.lang];
   const explanation = ERROR_REFERENCE[props.ctx.lang][props.code];
   return (
-    <>
+    <div class="explanation" data-explanation>
       <p>{explanation.summary}</p>
       <h2>{t.errorCauses}</h2>
       <dl class="causes">
@@ -111,24 +111,48 @@ export function ErrorExplanation(props: { ctx: PageContext; code: ErrorCode }) {
           </>
         ))}
       </dl>
-    </>
+    </div>
   );
 }
 
-/** The authorize endpoint's error page (never a redirect) and the live half of the error reference. */
+/**
+ * The parameter a live error's description names (the core's descriptions
+ * always name it: "missing required parameter redirect_uri"), to point at it.
+ */
+const PARAMETER = /\b(code_challenge_method|code_challenge|code_verifier|client_id|client_secret|redirect_uri|response_type|grant_type|refresh_token|device_code|user_code|token_type_hint|scope|state|code|Referer)\b/;
+
+export function failingParameter(description: string): string | undefined {
+  return PARAMETER.exec(description)?.[1];
+}
+
+/**
+ * The page at every error's error_uri, and the authorize endpoint's error page
+ * (never a redirect): for a live request it adds what was wrong in it.
+ */
 export function ErrorPage(props: { ctx: PageContext; code: ErrorCode; description?: string | undefined; requestId?: string | undefined }) {
   const t = MESSAGES[props.ctx.lang];
+  const s = SITE_MESSAGES[props.ctx.lang];
+  const parameter = props.description ? failingParameter(props.description) : undefined;
+  const title = props.description ? t.errorTitle : props.code;
   return (
-    <Layout ctx={props.ctx} title={`${t.errorTitle}: ${props.code}`}>
+    <Layout ctx={props.ctx} title={props.description ? `${t.errorTitle}: ${props.code}` : `${props.code} · ${t.errorReference}`}>
       <section class="card">
-        <h1>{t.errorTitle}</h1>
+        <h1>{title}</h1>
         <p>
           {t.errorCode}: <code data-error-code={props.code}>{props.code}</code>
         </p>
         {props.description ? (
           <div class="error-box">
             <h2>{t.errorWhatFailed}</h2>
-            <p data-error-description>{props.description}</p>
+            {parameter ? (
+              <p>
+                {s.errorParameter}: <code data-error-parameter={parameter}>{parameter}</code>
+              </p>
+            ) : null}
+            {/* The wire's error_description, as the app received it (English). */}
+            <p lang="en" data-error-description>
+              {props.description}
+            </p>
           </div>
         ) : null}
         <ErrorExplanation ctx={props.ctx} code={props.code} />
