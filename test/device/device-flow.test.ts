@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestClock } from '../helpers/fixtures.js';
 import type { TestServer } from '../helpers/server.js';
-import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from '../storage/pg-schema.js';
+import { withPostgres } from '../storage/pg-suite.js';
 import { call, clientParams, DIALECTS, poll, requestDevice, startClockedServer, visitDevicePage } from './helpers.js';
 
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
@@ -20,18 +20,13 @@ function deviceFlowSuite(label: string, pgBase?: string) {
     let clock: TestClock;
     let client: { clientId: string; clientSecret: string | undefined };
     let person: { username: string; password: string; uid: string };
-    let schema: TestSchema | undefined;
 
     before(async () => {
-      if (pgBase !== undefined) schema = await createTestSchema(pgBase);
-      ({ server, clock } = await startClockedServer(schema ? { databaseUrl: schema.url } : {}));
+      ({ server, clock } = await startClockedServer(pgBase === undefined ? {} : { pgBase }));
       client = await server.createApp({ name: 'Living Room TV', scopes: ['basic', 'email'] });
       person = await server.createUser();
     });
-    after(async () => {
-      await server.close();
-      await schema?.drop();
-    });
+    after(() => server.close());
 
     const errorOf = (response: { status: number; headers: Headers; json: Record<string, unknown> }, code: string) => {
       assert.equal(response.status, 400, JSON.stringify(response.json));
@@ -223,11 +218,4 @@ function deviceFlowSuite(label: string, pgBase?: string) {
 }
 
 deviceFlowSuite('SQLite');
-if (PG_URL === undefined) {
-  test('device flow over HTTP (PostgreSQL)', (t) => {
-    t.diagnostic(PG_SKIP_MESSAGE);
-    console.log(PG_SKIP_MESSAGE);
-  });
-} else {
-  deviceFlowSuite('PostgreSQL', PG_URL);
-}
+withPostgres('device flow over HTTP (PostgreSQL)', (base) => deviceFlowSuite('PostgreSQL', base));

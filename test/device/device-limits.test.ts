@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser } from '../helpers/browserless-flow.js';
 import type { TestClock } from '../helpers/fixtures.js';
 import type { TestServer } from '../helpers/server.js';
-import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from '../storage/pg-schema.js';
+import { withPostgres } from '../storage/pg-suite.js';
 import { clientParams, DIALECTS, poll, requestDevice, startClockedServer } from './helpers.js';
 
 const WRONG = ['BCDF-GHJK', 'BCDF-GHJL', 'BCDF-GHJM', 'BCDF-GHJN', 'BCDF-GHJP', 'BCDF-GHJQ', 'BCDF-GHJR'];
@@ -78,16 +78,11 @@ function racingPolls(label: string, pgBase?: string) {
   describe(`racing polls (${label})`, () => {
     let server: TestServer;
     let client: { clientId: string; clientSecret: string | undefined };
-    let schema: TestSchema | undefined;
     before(async () => {
-      if (pgBase !== undefined) schema = await createTestSchema(pgBase);
-      ({ server } = await startClockedServer(schema ? { databaseUrl: schema.url } : {}));
+      ({ server } = await startClockedServer(pgBase === undefined ? {} : { pgBase }));
       client = await server.createApp();
     });
-    after(async () => {
-      await server.close();
-      await schema?.drop();
-    });
+    after(() => server.close());
 
     for (const count of [2, 10]) {
       test(`${count} simultaneous polls of one device code: exactly one passes the interval check, the rest get slow_down`, async () => {
@@ -101,11 +96,4 @@ function racingPolls(label: string, pgBase?: string) {
 }
 
 racingPolls('SQLite');
-if (PG_URL === undefined) {
-  test('racing polls (PostgreSQL)', (t) => {
-    t.diagnostic(PG_SKIP_MESSAGE);
-    console.log(PG_SKIP_MESSAGE);
-  });
-} else {
-  racingPolls('PostgreSQL', PG_URL);
-}
+withPostgres('racing polls (PostgreSQL)', (base) => racingPolls('PostgreSQL', base));

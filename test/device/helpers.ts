@@ -2,7 +2,9 @@
 import { fakeClock, type TestClock } from '../helpers/fixtures.js';
 import { Browser, type PageResponse } from '../helpers/browserless-flow.js';
 import { startServer, type StartOptions, type TestServer } from '../helpers/server.js';
+import type { DeviceAuthorizationResponse } from '../../src/core/device.js';
 import { MemoryRateLimiter } from '../../src/storage/memory/rate-limiter.js';
+import { createTestSchema } from '../storage/pg-schema.js';
 
 export const RFC_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -19,21 +21,27 @@ export interface JsonResponse {
   json: Record<string, unknown>;
 }
 
-export interface DeviceAuthorizationJson {
-  device_code: string;
-  user_code: string;
-  verification_url: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  qrcode_url: string;
-  expires_in: number;
-  interval: number;
-}
-
-/** A real server on loopback whose clock (and rate limiter's clock) only moves when the test says so. */
-export async function startClockedServer(options: StartOptions = {}): Promise<{ server: TestServer; clock: TestClock }> {
+/**
+ * A real server on loopback whose clock (and rate limiter's clock) only moves
+ * when the test says so; on a fresh PostgreSQL schema when `pgBase` is given
+ * (dropped on close), else on a fresh SQLite file.
+ */
+export async function startClockedServer(options: StartOptions & { pgBase?: string } = {}): Promise<{ server: TestServer; clock: TestClock }> {
+  const { pgBase, ...rest } = options;
   const clock = fakeClock(Date.now());
-  const server = await startServer({ ...options, deps: { clock, rateLimiter: new MemoryRateLimiter(clock.now), ...options.deps } });
+  const schema = pgBase === undefined ? undefined : await createTestSchema(pgBase);
+  const server = await startServer({
+    ...rest,
+    ...(schema ? { databaseUrl: schema.url } : {}),
+    deps: { clock, rateLimiter: new MemoryRateLimiter(clock.now), ...rest.deps },
+  });
+  if (schema !== undefined) {
+    const close = server.close.bind(server);
+    server.close = async () => {
+      await close();
+      await schema.drop();
+    };
+  }
   return { server, clock };
 }
 
@@ -48,10 +56,10 @@ export async function call(base: string, path: string, params: Record<string, st
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
 }
 
-export async function requestDevice(base: string, params: Record<string, string>, method: 'GET' | 'POST' = 'POST'): Promise<DeviceAuthorizationJson> {
+export async function requestDevice(base: string, params: Record<string, string>, method: 'GET' | 'POST' = 'POST'): Promise<DeviceAuthorizationResponse> {
   const response = await call(base, '/oauth/2.0/device/code', params, { method });
   if (response.status !== 200) throw new Error(`device endpoint answered ${response.status}: ${JSON.stringify(response.json)}`);
-  return response.json as unknown as DeviceAuthorizationJson;
+  return response.json as unknown as DeviceAuthorizationResponse;
 }
 
 export function poll(base: string, dialect: Dialect, deviceCode: string, credentials: Record<string, string>): Promise<JsonResponse> {

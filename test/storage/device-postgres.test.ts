@@ -1,15 +1,10 @@
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { openDatabase } from '../../src/storage/sql/connect.js';
 import { deviceStoreContract } from './device-contract.js';
-import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from './pg-schema.js';
+import { createTestSchema, type TestSchema } from './pg-schema.js';
+import { withPostgres } from './pg-suite.js';
 
-if (PG_URL === undefined) {
-  test('PostgreSQL device store contract', (t) => {
-    t.diagnostic(PG_SKIP_MESSAGE);
-    console.log(PG_SKIP_MESSAGE);
-  });
-} else {
-  const base = PG_URL;
+withPostgres('PostgreSQL device store contract', (base) => {
   let schema: TestSchema;
   before(async () => {
     schema = await createTestSchema(base);
@@ -31,4 +26,4 @@ if (PG_URL === undefined) {
       },
     };
   });
-}
+});
