@@ -17,7 +17,8 @@
  * Knobs: BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (50),
  * BENCH_PEERS (raw-http,fastify-raw,oidc-provider,node-oauth2-server), BENCH_LIVE_TOKENS
  * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
- * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres),
+ * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres), BENCH_ENDPOINTS
+ * (comma list; getLoggedInUser, code exchange and refresh go together),
  * BENCH_WRITE_RESULTS (1: write bench/RESULTS.md), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -321,7 +322,7 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
 
 // ------------------------------------------------------------------ the run
 const sqliteUrl = (name) => `sqlite:${join(TMP, `${name}.db`)}`;
-const ALL = ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh'];
+const ALL = env.BENCH_ENDPOINTS ? env.BENCH_ENDPOINTS.split(',') : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh'];
 try {
   log(`results -> ${OUT}; ${PINNED ? `server on cpu ${SERVER_CPUS}, wrk on cpu ${LOAD_CPUS}` : 'unpinned'}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s`);
   if (pass('peers')) for (const peer of PEERS) await benchPeer(peer);

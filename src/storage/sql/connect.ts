@@ -67,7 +67,16 @@ function openSqlite(url: string): OpenedDatabase {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const dataVersion = raw.prepare<[], { data_version: number }>('PRAGMA data_version');
   let seenVersion = -1;
+  // PRAGMA data_version costs a statement step: ask once per event-loop turn, not per
+  // request (a burst of token requests shares one answer; a CLI change is seen next turn).
+  let checkedThisTurn = false;
+  const endTurn = () => {
+    checkedThisTurn = false;
+  };
   const changedElsewhere = (): boolean => {
+    if (checkedThisTurn) return false;
+    checkedThisTurn = true;
+    setImmediate(endTurn);
     const version = dataVersion.get()!.data_version;
     const changed = version !== seenVersion;
     seenVersion = version;
