@@ -76,6 +76,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     // Our own one line per request (onResponse below) replaces Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomId(16),
+    // request.log is the instance logger itself, not a child per request (a pino child
+    // costs about a microsecond on every request): lines that need the id carry reqId.
+    childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
     routerOptions: { querystringParser: safeQueryParser(parseForm) },
     return503OnClosing: true,
@@ -119,14 +122,22 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     done(oauthError('invalid_request', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send application/x-www-form-urlencoded`), undefined);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
+  // The request line's fields are scalars of fixed names, never a secret (the redact paths
+  // match nested keys, so they could never match here): it skips pino's redaction pass,
+  // which cost 4 us a line. Every other log call keeps it.
+  const accessLog = app.log.child({}, { redact: { paths: [] } });
+
   // One line per request; never the query or body (they carry codes and secrets).
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const error = request.oauthError;
     const line: Record<string, unknown> = {
+      reqId: request.id,
       method: request.method,
       path: request.url.split('?', 1)[0],
       status: reply.statusCode,
@@ -137,7 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       if (error.clientId !== undefined) line['client_id'] = error.clientId;
       if (error.detail !== undefined) line['detail'] = error.detail;
     }
-    request.log.info(line, 'request');
+    accessLog.info(line, 'request');
+    done();
   });
 
   app.setErrorHandler((raw, request, reply) => {
