@@ -14,7 +14,8 @@ import { pageContext } from './page-context.js';
 import { csrfFor, currentUser } from './sign-in.js';
 import { HomePage } from '../views/account-pages.js';
 
-const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.target.closest('[data-copy-target]');if(!b)return;var t=document.getElementById(b.getAttribute('data-copy-target'));if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent.trim());});`;
+/** The copy buttons (login_success code, console Secret Key): progressive enhancement, the text is on the page anyway. */
+const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.target.closest('[data-copy-target]');if(!b)return;var t=document.getElementById(b.getAttribute('data-copy-target'));if(!t||!navigator.clipboard)return;navigator.clipboard.writeText(t.textContent.trim()).then(function(){var d=b.getAttribute('data-copied');if(d)b.textContent=d;});});`;
 
 /** Sends a page, remembering an explicit ?lang= choice in a cookie (SPEC §6). */
 export function sendPage(request: FastifyRequest, reply: FastifyReply, html: string, status = 200): FastifyReply {

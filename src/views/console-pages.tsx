@@ -2,6 +2,7 @@
 import { GRANT_TYPES, RESPONSE_TYPES, type App, type Scope } from '../core/model.js';
 import type { FailureRecord } from '../http/failure-log.js';
 import { UserNav } from './account-pages.js';
+import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
 import { Layout, type PageContext } from './layout.js';
 import { scopeDescription } from './scope-text.js';
@@ -244,6 +245,10 @@ export function AppPage(
                   {props.secret}
                 </code>
                 <p>{s.appSecretOnce}</p>
+                <button type="button" class="secondary" data-copy-target="client-secret" data-copied={s.copied}>
+                  {MESSAGES[props.ctx.lang].copy}
+                </button>
+                <script src="/static/copy.js" defer></script>
               </div>
             ) : (
               <span class="muted">{app.isPublic ? s.appPublicNoSecret : s.appSecretHidden}</span>

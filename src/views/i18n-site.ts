@@ -90,6 +90,7 @@ const en = {
   unknownApp: '(app removed)',
   notYourApp: 'There is no such app among yours.',
   errorParameter: 'The parameter at fault',
+  copied: 'Copied',
   yes: 'Yes',
   no: 'No',
 };
@@ -180,6 +181,7 @@ const zhCN: SiteMessages = {
   unknownApp: '（应用已删除）',
   notYourApp: '你的应用中没有这个应用。',
   errorParameter: '出错的参数',
+  copied: '已复制',
   yes: '是',
   no: '否',
 };

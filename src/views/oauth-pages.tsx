@@ -211,7 +211,7 @@ export function LoginSuccessPage(props: { ctx: PageContext; code?: string | unde
               {props.code}
             </code>
             <div class="actions">
-              <button type="button" id="copy" data-copy-target="code">
+              <button type="button" id="copy" data-copy-target="code" data-copied={SITE_MESSAGES[props.ctx.lang].copied}>
                 {t.copy}
               </button>
             </div>

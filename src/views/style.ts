@@ -27,7 +27,38 @@ dl.causes dt{font-weight:600;margin-top:.75rem}
 dl.causes dd{margin:.25rem 0 0 1rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-body.display-popup main,body.display-mobile main{margin:1rem auto}
-body.display-tv{font-size:22px}
+a{color:var(--accent)}
+nav.user-nav{display:flex;gap:1rem;align-items:center;justify-content:flex-end;flex-wrap:wrap;margin:0 0 1rem}
+form.inline{display:inline;margin:0}
+button.link{background:none;border:none;color:var(--accent);padding:0;font-weight:400;text-decoration:underline}
+button.danger{background:var(--danger);border-color:var(--danger)}
+.button.secondary{background:var(--card);color:var(--accent)}
+.card+.card{margin-top:1.25rem}
+fieldset{border:1px solid var(--line);border-radius:6px;margin:1rem 0 0;padding:.5rem .75rem}
+legend{font-weight:600;padding:0 .25rem}
+.check{display:flex;gap:.5rem;align-items:baseline;margin:.3rem 0}
+.check label{display:inline;font-weight:400;margin:0}
+.hint{color:var(--muted);font-size:.9rem;margin:.25rem 0 0}
+dl.keys{display:grid;grid-template-columns:max-content 1fr;gap:.5rem 1rem;margin:0}
+dl.keys dt{font-weight:600}
+dl.keys dd{margin:0;min-width:0}
+.scroll{overflow-x:auto}
+.nowrap{white-space:nowrap}
+.small{font-size:.85rem}
+td.detail{max-width:24rem}
+ul.links li{margin:.35rem 0}
+ul.apps{list-style:none;padding:0}
+ul.apps>li{border-top:1px solid var(--line);padding:.75rem 0}
+ul.apps h2{margin-top:0}
+textarea{resize:vertical}
+input:focus,textarea:focus,button:focus,a:focus{outline:3px solid #9cc0f5;outline-offset:1px}
+body.display-popup header.top{padding:.5rem .75rem}
+body.display-popup main{max-width:28rem;margin:.75rem auto}
+body.display-mobile main{margin:.5rem auto;padding:0 .5rem}
+body.display-mobile button{width:100%;padding:.9rem}
+body.display-tv{font-size:24px}
+body.display-tv main{max-width:56rem}
+body.display-tv button{padding:1rem 2rem}
+@media (max-width:40rem){dl.keys{grid-template-columns:1fr}}
 @media (max-width:30rem){main{margin:1rem auto}.card{padding:1rem}}
 `;
