@@ -11,6 +11,7 @@ import { buildApp, type AppDeps, type Services } from './http/app.js';
 import { rateLimiterFor } from './storage/rate-limiter-for.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 import { getOrCreateSetting } from './storage/sql/settings.js';
+import { TurnLogDestination } from './turn-log-destination.js';
 import { SqlFailureLog } from './storage/sql/failure-log.js';
 import { SqlSetupTokenStore } from './storage/sql/setup-tokens.js';
 
@@ -27,7 +28,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     level: config.logLevel,
     base: undefined,
     redact: { paths: ['*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.code', '*.authorization', '*.cookie'], censor: '[redacted]' },
-  }, destination ?? pino.destination(1));
+  }, destination ?? new TurnLogDestination(1));
 }
 
 export async function createInstance(config: Readonly<Config>, overrides: Partial<AppDeps> = {}): Promise<Instance> {
