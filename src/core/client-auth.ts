@@ -17,9 +17,15 @@ export interface BasicCredentials {
 /** Parses an Authorization header; undefined when it is not Basic, 'malformed' when Basic but unreadable. */
 export function parseBasic(header: string | undefined): BasicCredentials | 'malformed' | undefined {
   if (header === undefined) return undefined;
-  const match = /^Basic\s+(.*)$/i.exec(header.trim());
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  // The common spelling first, without a regular expression (every token request has one).
+  let encoded: string;
+  if (header.startsWith('Basic ') && header.charCodeAt(6) > 32) encoded = header.slice(6).trimEnd();
+  else {
+    const match = /^Basic\s+(.*)$/i.exec(header.trim());
+    if (!match) return undefined;
+    encoded = match[1]!;
+  }
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return 'malformed';
   // RFC 6749 §2.3.1: both halves are form-urlencoded before base64.
@@ -30,6 +36,8 @@ export function parseBasic(header: string | undefined): BasicCredentials | 'malf
 }
 
 function formDecode(value: string): string | undefined {
+  // Secrets and ids are unreserved characters (SPEC §2): usually nothing to decode.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -5,7 +5,7 @@
  * carries 256 bits of entropy, so a fast hash is enough (RFC 9700 §4.14 wants
  * credentials unguessable; no slow KDF is needed for random secrets).
  */
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const SECRET_BYTES = 32;
 // Random bytes are drawn in blocks: one syscall for many tokens.
@@ -30,8 +30,9 @@ export function mintSecret(): string {
   return randomBytesFromPool(SECRET_BYTES).toString('base64url');
 }
 
+// crypto.hash is one-shot: no Hash object per call (SHA-256 runs twice per token request).
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  return hash('sha256', secret, 'base64url');
 }
 
 /** Constant-time check of a presented secret against a stored hash. */

@@ -48,6 +48,13 @@ export function parseFormBuffer(body: Buffer): Params {
 
 /** Both halves of a request's parameters, merged: a name in both counts as repeated. */
 export function mergeParams(query: Params, body: Params): Params {
+  // The usual POST has no query string: the body is the parameters (both are null-prototype objects).
+  let queryEmpty = true;
+  for (const _ in query) {
+    queryEmpty = false;
+    break;
+  }
+  if (queryEmpty) return body;
   const merged: Params = Object.assign(Object.create(null), query);
   for (const [name, value] of Object.entries(body)) {
     const existing = merged[name];

@@ -182,7 +182,12 @@ function FailureTable(props: { ctx: PageContext; failures: FailureRecord[] }) {
         <tbody>
           {props.failures.map((failure) => (
             <tr data-failure-code={failure.code}>
-              <td class="nowrap">{formatTime(failure.at)}</td>
+              <td>
+                {formatTime(failure.at)}
+                <div class="muted small">
+                  {s.failureRequestId}: <code>{failure.requestId}</code>
+                </div>
+              </td>
               <td>{failure.endpoint}</td>
               <td>
                 <a href={`/oauth/2.0/errors/${failure.code}?lang=${props.ctx.lang}`}>
@@ -192,10 +197,7 @@ function FailureTable(props: { ctx: PageContext; failures: FailureRecord[] }) {
               {/* Protocol text, as the app received it: English. */}
               <td lang="en">{failure.description}</td>
               <td lang="en" class="detail">
-                {failure.detail ?? ''}
-                <div class="muted small">
-                  {s.failureRequestId}: <code>{failure.requestId}</code>
-                </div>
+                {failure.detail ?? '—'}
               </td>
             </tr>
           ))}

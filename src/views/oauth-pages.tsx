@@ -149,7 +149,8 @@ export function ErrorPage(props: { ctx: PageContext; code: ErrorCode; descriptio
                 {s.errorParameter}: <code data-error-parameter={parameter}>{parameter}</code>
               </p>
             ) : null}
-            {/* The wire's error_description, as the app received it (English). */}
+            {/* The wire's error_description, quoted as the app received it (English). */}
+            <p class="muted">{s.errorWireDescription}</p>
             <p lang="en" data-error-description>
               {props.description}
             </p>

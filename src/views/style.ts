@@ -60,5 +60,12 @@ body.display-tv{font-size:24px}
 body.display-tv main{max-width:56rem}
 body.display-tv button{padding:1rem 2rem}
 @media (max-width:40rem){dl.keys{grid-template-columns:1fr}}
+@media (max-width:30rem){header.top .muted{display:none}}
+.card>h2:first-child{margin-top:0}
+.error-box h2{margin-top:.5rem}
+table.failures code{word-break:normal;white-space:nowrap}
+table.failures td:first-child{min-width:9rem}
+table.failures th:last-child{min-width:7rem}
+table.failures td:first-child code{white-space:normal;word-break:break-all}
 @media (max-width:30rem){main{margin:1rem auto}.card{padding:1rem}}
 `;
