@@ -22,6 +22,16 @@ export interface Config {
   /** Cookies get `Secure` when the issuer is https. */
   secureCookies: boolean;
   poolSize: number;
+  /**
+   * GATEHOUSE_TRUST_PROXY: whose X-Forwarded-For to believe, so rate limits
+   * see the client's address behind a load balancer. Off by default (a client
+   * could forge the header); `1`/`true` trusts any peer, anything else is a
+   * comma-separated list of the proxies' addresses or CIDRs (the safe choice:
+   * e.g. `127.0.0.1` for an nginx on the same machine).
+   */
+  trustProxy: boolean | string;
+  /** GATEHOUSE_GC_INTERVAL: seconds between runs of the cleanup job (default 300). */
+  gcIntervalSeconds: number;
   logLevel: string;
 }
 
@@ -35,6 +45,11 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  return isOn(raw) ? true : raw;
 }
 
 function isOn(value: string | undefined): boolean {
@@ -79,6 +94,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     cookieSecret: env['GATEHOUSE_COOKIE_SECRET'] || undefined,
     secureCookies: issuer.startsWith('https:'),
     poolSize: positiveInt(env, 'GATEHOUSE_DB_POOL_SIZE', 10),
+    trustProxy: trustProxy(env['GATEHOUSE_TRUST_PROXY']),
+    gcIntervalSeconds: positiveInt(env, 'GATEHOUSE_GC_INTERVAL', 300),
     logLevel: env['GATEHOUSE_LOG_LEVEL'] ?? 'info',
   };
   return Object.freeze(config);
