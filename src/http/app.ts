@@ -87,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
 
   const scopesCache = { at: 0, names: new Set<string>() };
+    // Behind nginx, request.ip (the rate limits' key) is the client only if we trust the proxy's X-Forwarded-For.
+    trustProxy: deps.config.trustProxy,
   const clock = deps.clock ?? systemClock;
   const services: Services = {
     config: deps.config,
