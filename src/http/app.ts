@@ -82,13 +82,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     requestIdHeader: false,
     routerOptions: { querystringParser: safeQueryParser(parseForm) },
     return503OnClosing: true,
+    // Behind nginx, request.ip (the rate limits' key) is the client only if we trust the proxy's X-Forwarded-For.
+    trustProxy: deps.config.trustProxy,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
   });
 
   const scopesCache = { at: 0, names: new Set<string>() };
-    // Behind nginx, request.ip (the rate limits' key) is the client only if we trust the proxy's X-Forwarded-For.
-    trustProxy: deps.config.trustProxy,
   const clock = deps.clock ?? systemClock;
   const services: Services = {
     config: deps.config,
