@@ -3,6 +3,7 @@
  * inject() or listen on port 0). Everything it needs is handed in; it never
  * chooses a database or reads the environment.
  */
+import { createHmac } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -27,6 +28,7 @@ import { registerSessionRoutes } from './session-routes.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import { MemorySetupTokenStore } from '../storage/memory/setup-tokens.js';
 import { registerResourceRoutes } from './resource-routes.js';
+import { registerResourceServerRoutes } from './resource-server-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerDevicePage } from './device-page.js';
 import { registerDeviceRoutes } from './device-routes.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** Signs session and CSRF cookies; the same on every instance. */
   cookieKey: Buffer;
+  /** Keys Baidu's pairwise openid/unionid (getInfo); default derived from cookieKey. */
+  openidKey?: Buffer;
   failures?: FailureLog;
   /** First-run setup token (default: in memory, so no link works until one is issued). */
   setupTokens?: SetupTokenStore;
@@ -57,6 +61,7 @@ export interface Services {
   stores: Stores;
   rateLimiter: RateLimiter;
   cookies: CookieSigner;
+  openidKey: Buffer;
   failures: FailureLog;
   setupTokens: SetupTokenStore;
   clock: Clock;
@@ -95,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     stores: deps.stores,
     rateLimiter: deps.rateLimiter,
     cookies: new CookieSigner(deps.cookieKey, deps.config.secureCookies),
+    openidKey: deps.openidKey ?? createHmac('sha256', deps.cookieKey).update('gatehouse openid key').digest(),
     failures: deps.failures ?? new MemoryFailureLog(),
     setupTokens: deps.setupTokens ?? new MemorySetupTokenStore(),
     clock,
@@ -185,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registerResourceRoutes(app, services);
   registerDeviceRoutes(app, services);
   registerDevicePage(app, services);
+  registerResourceServerRoutes(app, services);
   return { app, services };
 }
 

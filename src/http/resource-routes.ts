@@ -11,6 +11,7 @@ import { portraitOf } from '../core/users.js';
 import type { Services } from './app.js';
 import { endpoint } from './endpoint.js';
 import { JSON_TYPE, errorUri, noteFailure, sendJsonError } from './errors.js';
+import { sendInsufficientScope } from './insufficient-scope.js';
 
 /** RFC 6750 §2.1/§2.3: the header or the access_token parameter, never both. */
 export function presentedToken(authorization: string | undefined, params: Params): string | undefined {
@@ -75,6 +76,8 @@ export function registerResourceRoutes(app: FastifyInstance, services: Services)
       return sendInvalidToken(services, reply, why, description);
     }
     const { token } = lookup;
+    // Item 5 of issue 5: the identity needs `basic` (RFC 6750 §3.1 insufficient_scope otherwise).
+    if (!token.scope.includes('basic')) return sendInsufficientScope(services.config, reply, 'basic');
     if (token.uid === null) {
       return sendInvalidToken(services, reply, 'invalid', 'this access token was issued by client credentials and has no user');
     }

@@ -87,3 +87,29 @@ export function redirectParams(location: string, where: 'query' | 'fragment' = '
   const url = new URL(location);
   return where === 'query' ? url.searchParams : new URLSearchParams(url.hash.slice(1));
 }
+
+/** A token endpoint's successful answer (SPEC §3). */
+export interface TokenJson { access_token: string; refresh_token?: string; scope: string; expires_in: number; token_type: string }
+
+/**
+ * The whole code flow for a confidential app: authorize as `person`, then
+ * redeem the code at the token endpoint (client_secret_post). Returns the
+ * token response as JSON.
+ */
+export async function codeFlowTokens(
+  base: string,
+  client: { clientId: string; clientSecret: string; redirectUri: string; scope?: string },
+  person: { username: string; password: string },
+): Promise<TokenJson> {
+  const params = { response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, ...(client.scope ? { scope: client.scope } : {}) };
+  const final = await authorize(new Browser(base), params, person);
+  const code = final.location === null ? null : redirectParams(final.location).get('code');
+  if (code === null) throw new Error(`the authorize flow ended without a code (status ${final.status}): ${final.body.slice(0, 300)}`);
+  const response = await fetch(new URL('/oauth/2.0/token', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, client_id: client.clientId, client_secret: client.clientSecret }),
+  });
+  if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
+  return response.json() as Promise<TokenJson>;
+}
