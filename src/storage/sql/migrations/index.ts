@@ -8,10 +8,12 @@ import * as initial from './2026-11-24-00-initial.js';
 import * as codeReplay from './2026-11-24-01-code-replay.js';
 import * as deviceCodes from './2026-11-24-02-device-codes.js';
 import * as recentFailures from './2026-11-24-03-recent-failures.js';
+import * as cleanupIndexes from './2026-11-24-04-cleanup-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
   '2026-11-24-01-code-replay': codeReplay,
   '2026-11-24-02-device-codes': deviceCodes,
   '2026-11-24-03-recent-failures': recentFailures,
+  '2026-11-24-04-cleanup-indexes': cleanupIndexes,
 };
