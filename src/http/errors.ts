@@ -9,7 +9,7 @@ import { errorRedirect, type AuthorizeFailure } from '../core/authorize.js';
 import { OAuthError, type ErrorCode } from '../core/errors.js';
 import { ErrorPage } from '../views/oauth-pages.js';
 import { renderDocument } from '../views/layout.js';
-import { pageContext } from './page-context.js';
+import { pageContext, rememberLang } from './page-context.js';
 import type { FailureLog } from './failure-log.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -81,6 +81,7 @@ export function pageHeaders(reply: FastifyReply): FastifyReply {
 }
 
 export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, error: OAuthError, status = 400): FastifyReply {
+  rememberLang(request, reply);
   pageHeaders(reply).code(status).header('cache-control', 'no-store');
   return reply.send(renderDocument(ErrorPage({ ctx: pageContext(request), code: error.code, description: error.description, requestId: request.id })));
 }

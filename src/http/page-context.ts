@@ -1,8 +1,8 @@
 /** The language and display of a page, from the request (SPEC §6: ?lang, cookie, Accept-Language). */
-import type { FastifyRequest } from 'fastify';
-import { pickLang } from '../views/i18n.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isLang, pickLang } from '../views/i18n.js';
 import type { PageContext } from '../views/layout.js';
-import { LANG_COOKIE, parseCookies } from './cookies.js';
+import { LANG_COOKIE, langCookie, parseCookies } from './cookies.js';
 
 export function pageContext(request: FastifyRequest, display?: string): PageContext {
   const query = request.query as Record<string, unknown> | undefined;
@@ -14,4 +14,10 @@ export function pageContext(request: FastifyRequest, display?: string): PageCont
     request.headers['accept-language'],
   );
   return { lang, url: request.url, display: display ?? asString(query?.['display']) ?? asString(body?.['display']) };
+}
+
+/** An explicit ?lang= choice is remembered in a cookie (SPEC §6), whichever page it was made on. */
+export function rememberLang(request: FastifyRequest, reply: FastifyReply): void {
+  const lang = (request.query as Record<string, unknown> | undefined)?.['lang'];
+  if (isLang(lang)) reply.header('set-cookie', langCookie(lang));
 }

@@ -2,15 +2,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, isErrorCode } from '../core/errors.js';
 import { single } from '../core/params.js';
-import { isLang, MESSAGES } from '../views/i18n.js';
 import { renderDocument } from '../views/layout.js';
-import { ErrorIndexPage, ErrorPage, LoginSuccessPage, MessagePage } from '../views/oauth-pages.js';
+import { ErrorIndexPage, ErrorPage, LoginSuccessPage } from '../views/oauth-pages.js';
 import { STYLESHEET } from '../views/style.js';
 import type { Services } from './app.js';
-import { langCookie } from './cookies.js';
 import { endpoint } from './endpoint.js';
 import { pageHeaders, TransportError } from './errors.js';
-import { pageContext } from './page-context.js';
+import { pageContext, rememberLang } from './page-context.js';
 import { csrfFor, currentUser } from './sign-in.js';
 import { HomePage } from '../views/account-pages.js';
 
@@ -19,8 +17,7 @@ const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.targe
 
 /** Sends a page, remembering an explicit ?lang= choice in a cookie (SPEC §6). */
 export function sendPage(request: FastifyRequest, reply: FastifyReply, html: string, status = 200): FastifyReply {
-  const lang = (request.query as Record<string, unknown> | undefined)?.['lang'];
-  if (isLang(lang)) reply.header('set-cookie', langCookie(lang));
+  rememberLang(request, reply);
   return pageHeaders(reply).code(status).send(html);
 }
 

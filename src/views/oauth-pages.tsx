@@ -184,7 +184,16 @@ export function ErrorIndexPage(props: { ctx: PageContext; codes: readonly ErrorC
               <tr>
                 <th scope="row">
                   <a href={`/oauth/2.0/errors/${code}?lang=${props.ctx.lang}`}>
-                    <code>{code}</code>
+                    {/* Long codes may wrap, but only after an underscore. */}
+                    <code class="code-name">
+                      {code.split('_').map((part, i) => (
+                        <>
+                          {i > 0 ? '_' : null}
+                          {i > 0 ? <wbr /> : null}
+                          {part}
+                        </>
+                      ))}
+                    </code>
                   </a>
                 </th>
                 <td>{reference[code].summary}</td>

@@ -63,7 +63,8 @@ body.display-tv button{padding:1rem 2rem}
 @media (max-width:30rem){header.top .muted{display:none}}
 .card>h2:first-child{margin-top:0}
 .error-box h2{margin-top:.5rem}
-table.failures code{word-break:normal;white-space:nowrap}
+table.failures code,code.code-name{word-break:normal;white-space:nowrap}
+code.code-name{white-space:normal}
 table.failures td:first-child{min-width:9rem}
 table.failures th:last-child{min-width:7rem}
 table.failures td:first-child code{white-space:normal;word-break:break-all}

@@ -149,6 +149,7 @@ describe('pages in Chromium', () => {
       assert.match((await page.textContent('h2'))!, /本次请求的问题/);
       await shot(page, 'error-zh');
       await page.goto(`${server.url}/oauth/2.0/errors`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', 'the choice made on the error page is remembered');
       await shot(page, 'error-index-zh');
     });
   });

@@ -87,3 +87,16 @@ describe('language: Accept-Language, ?lang= and the remembering cookie', () => {
     }
   });
 });
+
+test('a language chosen on the authorize error page is remembered', async () => {
+  const server = await startServer();
+  try {
+    const browser = new Browser(server.url);
+    const error = await browser.request('/oauth/2.0/authorize?client_id=nobody&lang=zh-CN');
+    assert.equal(error.status, 400);
+    assert.match(error.headers.get('set-cookie') ?? '', /gh_lang=zh-CN/);
+    assert.match((await browser.request('/oauth/2.0/errors')).body, /<html lang="zh-CN">/);
+  } finally {
+    await server.close();
+  }
+});
