@@ -8,6 +8,7 @@ import { createAccount, AccountInputError } from './core/accounts.js';
 import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
 import type { App } from './core/model.js';
 import { ConfigError, loadConfig } from './config.js';
+import { runGc } from './jobs/gc.js';
 import { createInstance, createLogger } from './server.js';
 import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
@@ -80,6 +81,27 @@ program
   .action(async (options: { database?: string }) => {
     await withDatabase(options, async () => {});
     console.log('migrations applied');
+  });
+
+program
+  .command('gc')
+  .description('delete expired and spent codes, tokens and device authorizations once, and print how many')
+  .addOption(databaseOption())
+  .option('--json', 'print JSON')
+  .action(async (options: { database?: string; json?: boolean }) => {
+    await withDatabase(options, async (database) => {
+      const result = await runGc(database);
+      if (!result.ran) {
+        print(options.json === true, { ran: false, reason: result.reason }, `nothing done: ${result.reason}`);
+        return;
+      }
+      const { codes, expiredTokens, revokedTokens, devices } = result.counts;
+      print(
+        options.json === true,
+        { ran: true, deleted: result.counts },
+        `deleted ${codes} authorization codes, ${expiredTokens} expired tokens, ${revokedTokens} revoked tokens, ${devices} device authorizations`,
+      );
+    });
   });
 
 const clients = program.command('clients').description('manage apps (API Key and Secret Key)');

@@ -8,6 +8,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { mintSecret } from './core/tokens.js';
 import { buildApp, type AppDeps, type Services } from './http/app.js';
+import { scheduleGc } from './jobs/gc.js';
 import { rateLimiterFor } from './storage/rate-limiter-for.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 import { getOrCreateSetting } from './storage/sql/settings.js';
@@ -50,11 +51,14 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       setupTokens: new SqlSetupTokenStore(database.db),
       ...overrides,
     });
+    // Expired and spent rows go in bounded batches, one instance at a time (src/jobs/gc.ts).
+    const gc = scheduleGc(database, config.gcIntervalSeconds * 1000, app.log);
     return {
       app,
       services,
       database,
       close: async () => {
+        await gc.stop();
         await app.close();
         await services.failures.flush?.();
         await limiter.close();

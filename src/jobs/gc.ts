@@ -1,0 +1,146 @@
+/**
+ * The cleanup job: deletes what can no longer change any answer, so tables
+ * stay bounded, in batches of `batchSize` rows per statement (a long backlog
+ * never holds a long lock), one instance at a time.
+ *
+ * What goes, and what is kept on purpose (GRACE = one day):
+ * - authorization codes, spent or not, once expired for GRACE. A consumed
+ *   code is kept that long because a second redemption must still revoke
+ *   the tokens it issued (RFC 6749 §4.1.2), even a little after it expired.
+ * - tokens expired for GRACE (until then tokeninfo/getLoggedInUser can still
+ *   say "expired", Baidu error_code 111, rather than "invalid", 110).
+ * - tokens revoked GRACE ago — except consumed refresh tokens: presenting a
+ *   used refresh token must answer expired_token and revoke its family
+ *   "always, even after its family was revoked" (SPEC §3, RFC 9700 §4.14.2),
+ *   which needs the row, so a consumed refresh token stays until it expires.
+ * - device authorizations expired for GRACE (their poll answers
+ *   expired_token until then, SPEC §4).
+ *
+ * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
+ * instance that does not get it skips this round. On SQLite there is one
+ * process (or cluster workers of one machine, whose DELETEs SQLite's write
+ * lock serializes; a second worker simply finds nothing left to delete).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { OpenedDatabase } from '../storage/sql/connect.js';
+import type { Database } from '../storage/sql/schema.js';
+
+export const GRACE_MS = 24 * 3600 * 1000;
+/** Any fixed 64-bit number; every Gatehouse instance on the database uses the same. */
+export const GC_LOCK_KEY = 7_134_552_910_482_337;
+
+export interface GcOptions {
+  now?: number;
+  /** Rows per DELETE statement (default 1000). */
+  batchSize?: number;
+  /** Statements per table per run (default 1000): the rest waits for the next run. */
+  maxBatches?: number;
+}
+
+export interface GcCounts {
+  codes: number;
+  expiredTokens: number;
+  revokedTokens: number;
+  devices: number;
+}
+
+export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Repeats one bounded DELETE until it deletes less than a batch, or `maxBatches` times. */
+async function drain(deleteBatch: () => Promise<number>, batchSize: number, maxBatches: number): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const deleted = await deleteBatch();
+    total += deleted;
+    if (deleted < batchSize) break;
+    await yieldToRequests();
+  }
+  return total;
+}
+
+// IN over a LIMITed subquery: the one bounded DELETE both SQLite and PostgreSQL accept.
+async function deleteCodes(db: Kysely<Database>, before: number, limit: number): Promise<number> {
+  const batch = db.selectFrom('authorization_codes').select('id').where('expires_at', '<', before).limit(limit);
+  return Number((await db.deleteFrom('authorization_codes').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
+}
+
+async function deleteExpiredTokens(db: Kysely<Database>, before: number, limit: number): Promise<number> {
+  const batch = db.selectFrom('tokens').select('id').where('expires_at', '<', before).limit(limit);
+  return Number((await db.deleteFrom('tokens').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
+}
+
+async function deleteRevokedTokens(db: Kysely<Database>, before: number, limit: number): Promise<number> {
+  const batch = db.selectFrom('tokens').select('id').where('revoked_at', '<', before).where('consumed_at', 'is', null).limit(limit);
+  return Number((await db.deleteFrom('tokens').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
+}
+
+async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Required<GcOptions>): Promise<GcCounts> {
+  const before = options.now - GRACE_MS;
+  const { batchSize, maxBatches } = options;
+  return {
+    codes: await drain(() => deleteCodes(db, before, batchSize), batchSize, maxBatches),
+    expiredTokens: await drain(() => deleteExpiredTokens(db, before, batchSize), batchSize, maxBatches),
+    revokedTokens: await drain(() => deleteRevokedTokens(db, before, batchSize), batchSize, maxBatches),
+    devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
+  };
+}
+
+/** One cleanup run (also `gatehouse gc`). */
+export async function runGc(database: OpenedDatabase, options: GcOptions = {}): Promise<GcResult> {
+  const resolved = { now: options.now ?? Date.now(), batchSize: options.batchSize ?? 1000, maxBatches: options.maxBatches ?? 1000 };
+  if (database.dialect === 'sqlite') return { ran: true, counts: await sweep(database.db, database, resolved) };
+  // The lock belongs to one PostgreSQL session: hold one pooled connection for the run.
+  return database.db.connection().execute(async (connection) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${GC_LOCK_KEY}) as locked`.execute(connection);
+    if (rows[0]?.locked !== true) return { ran: false, reason: 'another instance is cleaning up' };
+    try {
+      return { ran: true, counts: await sweep(connection, database, resolved) };
+    } finally {
+      await sql`select pg_advisory_unlock(${GC_LOCK_KEY})`.execute(connection);
+    }
+  });
+}
+
+export interface GcSchedule {
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the job every `intervalMs`, the first time after a random part of it
+ * (instances started together do not all try at once). The timer does not
+ * keep the process alive; a failed run is logged and the next one tries again.
+ */
+export function scheduleGc(
+  database: OpenedDatabase,
+  intervalMs: number,
+  log: { info(fields: object, message: string): void; error(fields: object, message: string): void },
+): GcSchedule {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let timer: NodeJS.Timeout;
+  const tick = () => {
+    running = runGc(database)
+      .then((result) => {
+        if (result.ran && Object.values(result.counts).some((count) => count > 0)) log.info({ deleted: result.counts }, 'cleanup');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'cleanup failed'))
+      .finally(() => {
+        if (!stopped) arm(intervalMs);
+      });
+  };
+  const arm = (delay: number) => {
+    timer = setTimeout(tick, delay);
+    timer.unref();
+  };
+  arm(Math.floor(Math.random() * intervalMs));
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
