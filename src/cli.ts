@@ -9,6 +9,7 @@ import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
 import type { App } from './core/model.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runGc } from './jobs/gc.js';
+import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
 import { createInstance, createLogger } from './server.js';
 import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
@@ -57,14 +58,21 @@ program
   .option('--host <host>', 'address to listen on (env GATEHOUSE_HOST, default 127.0.0.1)')
   .option('--port <port>', 'port (env GATEHOUSE_PORT, default 8080)')
   .option('--issuer <url>', 'public URL of the server (env GATEHOUSE_ISSUER, default http://HOST:PORT)')
-  .action(async (options: { database?: string; host?: string; port?: string; issuer?: string }) => {
+  .option('--workers <n>', 'processes sharing the port (node:cluster), e.g. one per core; default 1')
+  .action(async (options: { database?: string; host?: string; port?: string; issuer?: string; workers?: string }) => {
     const config = loadConfig(options);
     const logger = createLogger(config);
+    const workers = Number(options.workers ?? 1);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(options.workers)}`);
+    if (workers > 1 && !isWorker()) {
+      await runPrimary(config, workers, logger);
+      return;
+    }
     const instance = await createInstance(config, { logger });
     const address = await instance.app.listen({ host: config.host, port: config.port });
     logger.info({ address, issuer: config.issuer, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'gatehouse listening');
     // First run: a one-time link to create the first account (printed, never logged).
-    await announceFirstRun(instance, config.issuer, (line) => console.log(line));
+    if (isFirstProcess()) await announceFirstRun(instance, config.issuer, (line) => console.log(line));
     const stop = async (signal: string) => {
       logger.info({ signal }, 'shutting down');
       await instance.close();
