@@ -64,6 +64,10 @@ function sameIgnoringPort(a: URL, b: string): boolean {
  */
 export function checkRedirectUri(raw: string, app: Pick<App, 'rootDomain' | 'redirectUris'>, policy: RedirectPolicy): string {
   if (raw === OOB) return OOB;
+  // RFC 3986 §2: a URI has no spaces or control characters. Browsers strip tabs and
+  // newlines before parsing, so such a URI would pass the checks below and then
+  // break (or split) the Location header of the redirect.
+  if (/[\x00-\x20\x7f]/.test(raw)) throw oauthError('invalid_request', 'redirect_uri must not contain spaces or control characters (RFC 3986)');
   if (raw.includes('#')) throw oauthError('invalid_request', 'redirect_uri must not contain a fragment (RFC 6749 §3.1.2)');
   let url: URL;
   try {
@@ -129,6 +133,9 @@ export function buildRedirect(base: string, params: Record<string, string | unde
   const encoded = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) encoded.append(key, value);
   const text = encoded.toString();
+  // An IDN host or a non-ASCII path is sent as the URL's ASCII serialisation
+  // (punycode, percent-encoding): an HTTP header carries only ASCII.
+  if (/[^\x21-\x7e]/.test(base)) base = new URL(base).href;
   if (where === 'fragment') return `${base}#${text}`;
   return base.includes('?') ? `${base}&${text}` : `${base}?${text}`;
 }
