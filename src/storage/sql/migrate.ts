@@ -1,4 +1,4 @@
-import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { migrations } from './migrations/index.js';
 
 /**
@@ -20,7 +20,8 @@ async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
 }
 
 /**
- * Applies every pending migration; throws with the failing migration's name.
+ * Applies every pending migration of `list` (all of them but in tests of
+ * upgrades from an older schema); throws with the failing migration's name.
  *
  * Safe while other instances serve or migrate at the same time: on PostgreSQL
  * Kysely's Migrator holds a session-level `pg_advisory_lock` for the whole run
@@ -37,11 +38,11 @@ async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
  * the other process waits (busy_timeout) and then finds nothing to do, and a
  * failing migration leaves no half-made tables.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return runMigrator(db);
+export async function migrateToLatest(db: Kysely<any>, list: Record<string, Migration> = migrations): Promise<MigrationResultSet> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return runMigrator(db, list);
   await sql`begin immediate`.execute(db);
   try {
-    const result = await runMigrator(db);
+    const result = await runMigrator(db, list);
     await sql`commit`.execute(db);
     return result;
   } catch (error) {
@@ -50,11 +51,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   }
 }
 
-async function runMigrator(db: Kysely<any>): Promise<MigrationResultSet> {
+async function runMigrator(db: Kysely<any>, list: Record<string, Migration>): Promise<MigrationResultSet> {
   const schema = await currentSchema(db);
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => list },
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const result = await migrator.migrateToLatest();
