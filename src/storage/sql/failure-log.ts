@@ -1,9 +1,9 @@
 /**
  * The console's "recent failures" in the database: they survive a restart and
  * every instance sees every instance's failures. Writes happen after the
- * response (a failed request never waits on its own bookkeeping); reads wait
- * for this instance's pending writes, so a developer who reloads the console
- * right after a failure sees it.
+ * response (a failed request never waits on its own bookkeeping), one at a
+ * time and in order; reads wait for this instance's pending writes, so a
+ * developer who reloads the console right after a failure sees it.
  *
  * Bounded: only apps that exist are recorded (a client_id is attacker-chosen),
  * and each insert prunes the app's rows beyond the newest PER_APP.
@@ -14,6 +14,8 @@ import type { FailureLog, FailureRecord } from '../../http/failure-log.js';
 import type { Database } from './schema.js';
 
 export const PER_APP = 50;
+/** Failures waiting to be written, at most. */
+const MAX_QUEUED = 1000;
 
 interface RecentFailuresTable {
   id: import('kysely').Generated<number>;
@@ -30,7 +32,9 @@ type Tables = Database & { recent_failures: RecentFailuresTable };
 
 export class SqlFailureLog implements FailureLog {
   private readonly db: Kysely<Tables>;
-  private readonly pending = new Set<Promise<void>>();
+  /** Writes go one at a time, in order: a flood of failures takes one connection, not the pool. */
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     db: Kysely<Database>,
@@ -41,9 +45,15 @@ export class SqlFailureLog implements FailureLog {
   }
 
   record(failure: FailureRecord): void {
-    const write = this.write(failure).catch(this.onError);
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    // Diagnostics, not an audit log: under a flood, drop rather than queue without bound.
+    if (this.queued >= MAX_QUEUED) return;
+    this.queued++;
+    this.tail = this.tail
+      .then(() => this.write(failure))
+      .catch(this.onError)
+      .finally(() => {
+        this.queued--;
+      });
   }
 
   private async write(failure: FailureRecord): Promise<void> {
@@ -75,7 +85,7 @@ export class SqlFailureLog implements FailureLog {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.tail;
   }
 
   async recent(clientId: string): Promise<FailureRecord[]> {
