@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../helpers/browserless-flow.js';
-import { basic, startResourceFixture, UNKNOWN_TOKEN, type Reply, type ResourceFixture } from './fixture.js';
+import { assertInvalidToken, startResourceFixture, UNKNOWN_TOKEN, type Reply, type ResourceFixture } from './fixture.js';
 
 const REVOKE_AUTHORIZATION = '/rest/2.0/passport/auth/revokeAuthorization';
 const EXPIRE_SESSION = '/rest/2.0/passport/auth/expireSession';
 
 describe("Baidu's revokeAuthorization and expireSession", () => {
   let f: ResourceFixture;
-  const active = async (token: string) => ((await f.post('/oauth/2.0/introspect', { token }, basic(f.rs.clientId, f.rs.clientSecret))).json() as { active: boolean }).active;
+  const active = (token: string) => f.isActive(token);
 
   function assertDone(answer: Reply): void {
     assert.equal(answer.status, 200);
@@ -17,17 +17,7 @@ describe("Baidu's revokeAuthorization and expireSession", () => {
     assert.equal(answer.text, '{"result":"1"}');
   }
 
-  function assertInvalid(answer: Reply, description: string, code: 110 | 111): void {
-    assert.equal(answer.status, 401);
-    assert.equal(answer.headers.get('www-authenticate'), `Bearer realm="gatehouse", error="invalid_token", error_description="${description}"`);
-    assert.deepEqual(answer.json(), {
-      error: 'invalid_token',
-      error_description: description,
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_token`,
-      error_code: code,
-      error_msg: code === 110 ? 'Access token invalid or no longer valid' : 'Access token expired',
-    });
-  }
+  const assertInvalid = (answer: Reply, description: string, code: 110 | 111) => assertInvalidToken(f, answer, description, code);
 
   before(async () => {
     f = await startResourceFixture();

@@ -4,6 +4,7 @@
  * test, another developer's app, a resource server, a public app — with
  * helpers that obtain tokens the way real clients do.
  */
+import assert from 'node:assert/strict';
 import type { Clock } from '../../src/core/ports.js';
 import { codeFlowTokens, type TokenJson } from '../helpers/browserless-flow.js';
 import { basic } from '../helpers/fixtures.js';
@@ -38,6 +39,10 @@ export interface ResourceFixture {
   ccToken(client: Client, scope?: string): Promise<string>;
   post(path: string, form: Record<string, string>, authorization?: string): Promise<Reply>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  /** Whether the resource server's introspection calls `token` active. */
+  isActive(token: string): Promise<boolean>;
+  /** The three fields of every SPEC §4 error, for deepEqual. */
+  errorBody(code: string, description: string): { error: string; error_description: string; error_uri: string };
 }
 
 export { basic };
@@ -73,6 +78,7 @@ export async function startResourceFixture(): Promise<ResourceFixture> {
     );
   try {
     const person = await server.createUser();
+    const rs = await newClient({ rootDomain: 'resource-server.com', isResourceServer: true });
     return {
       server,
       advance: (seconds) => {
@@ -81,7 +87,7 @@ export async function startResourceFixture(): Promise<ResourceFixture> {
       person,
       own: await newClient({ rootDomain: 'example.com' }),
       other: await newClient({ rootDomain: 'example.org' }),
-      rs: await newClient({ rootDomain: 'resource-server.com', isResourceServer: true }),
+      rs,
       newClient,
       codeTokens: (client, scope) => codeFlowTokens(server.url, { ...client, ...(scope ? { scope } : {}) }, person),
       async ccToken(client, scope) {
@@ -91,6 +97,8 @@ export async function startResourceFixture(): Promise<ResourceFixture> {
       },
       post,
       get: async (path, headers = {}) => reply(await fetch(new URL(path, server.url), { headers })),
+      isActive: async (token) => ((await post('/oauth/2.0/introspect', { token }, basic(rs.clientId, rs.clientSecret))).json() as { active: boolean }).active,
+      errorBody: (code, description) => ({ error: code, error_description: description, error_uri: `${server.url}/oauth/2.0/errors/${code}` }),
     };
   } catch (error) {
     // A failed setup must not leave the server holding the test process open.
@@ -101,3 +109,15 @@ export async function startResourceFixture(): Promise<ResourceFixture> {
 
 /** A token of the right shape that was never issued. */
 export const UNKNOWN_TOKEN = `123456.${'A'.repeat(43)}`;
+
+/** A protected resource's 401 invalid_token (RFC 6750 §3.1) with Baidu's error_code 110 (invalid) or 111 (expired). */
+export function assertInvalidToken(f: ResourceFixture, answer: Reply, description: string, code: 110 | 111): void {
+  assert.equal(answer.status, 401);
+  assert.equal(answer.headers.get('www-authenticate'), `Bearer realm="gatehouse", error="invalid_token", error_description="${description}"`);
+  assert.equal(answer.headers.get('cache-control'), 'no-store');
+  assert.deepEqual(answer.json(), {
+    ...f.errorBody('invalid_token', description),
+    error_code: code,
+    error_msg: code === 110 ? 'Access token invalid or no longer valid' : 'Access token expired',
+  });
+}

@@ -154,21 +154,13 @@ describe('POST /oauth/2.0/introspect (RFC 7662)', () => {
     const answer = await f.post('/oauth/2.0/introspect', { token: UNKNOWN_TOKEN }, basic(f.own.clientId, 'wrong'));
     assert.equal(answer.status, 401);
     assert.equal(answer.headers.get('www-authenticate'), 'Basic realm="gatehouse"');
-    assert.deepEqual(answer.json(), {
-      error: 'invalid_client',
-      error_description: 'client_secret is wrong',
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_client`,
-    });
+    assert.deepEqual(answer.json(), f.errorBody('invalid_client', 'client_secret is wrong'));
   });
 
   test('rejects an unauthenticated call with invalid_request naming client_id', async () => {
     const answer = await f.post('/oauth/2.0/introspect', { token: UNKNOWN_TOKEN });
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.json(), {
-      error: 'invalid_request',
-      error_description: 'missing required parameter client_id',
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_request`,
-    });
+    assert.deepEqual(answer.json(), f.errorBody('invalid_request', 'missing required parameter client_id'));
   });
 
   test('rejects a missing or repeated token with invalid_request', async () => {

@@ -6,7 +6,7 @@ import { basic, startResourceFixture, UNKNOWN_TOKEN, type Client, type Reply, ty
 describe('POST /oauth/2.0/revoke (RFC 7009)', () => {
   let f: ResourceFixture;
   const revoke = (client: Client, form: Record<string, string>) => f.post('/oauth/2.0/revoke', form, basic(client.clientId, client.clientSecret));
-  const active = async (token: string) => ((await f.post('/oauth/2.0/introspect', { token }, basic(f.rs.clientId, f.rs.clientSecret))).json() as { active: boolean }).active;
+  const active = (token: string) => f.isActive(token);
 
   function assertRevokedAnswer(answer: Reply): void {
     assert.equal(answer.status, 200);
@@ -41,11 +41,7 @@ describe('POST /oauth/2.0/revoke (RFC 7009)', () => {
     assert.equal(await active(second.refresh_token!), false);
     const again = await f.post('/oauth/2.0/token', { grant_type: 'refresh_token', refresh_token: second.refresh_token! }, basic(f.own.clientId, f.own.clientSecret));
     assert.equal(again.status, 400);
-    assert.deepEqual(again.json(), {
-      error: 'invalid_grant',
-      error_description: 'refresh_token has been revoked',
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_grant`,
-    });
+    assert.deepEqual(again.json(), f.errorBody('invalid_grant', 'refresh_token has been revoked'));
   });
 
   test('leaves other grants of the same user and app alone when a family is revoked', async () => {
@@ -97,11 +93,7 @@ describe('POST /oauth/2.0/revoke (RFC 7009)', () => {
     assert.equal(answer.status, 400);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
     assert.match(answer.headers.get('content-type')!, /^application\/json/);
-    assert.deepEqual(answer.json(), {
-      error: 'unsupported_token_type',
-      error_description: 'token_type_hint id_token is not supported: use access_token or refresh_token',
-      error_uri: `${f.server.url}/oauth/2.0/errors/unsupported_token_type`,
-    });
+    assert.deepEqual(answer.json(), f.errorBody('unsupported_token_type', 'token_type_hint id_token is not supported: use access_token or refresh_token'));
     assert.equal(await active(token), true);
   });
 
@@ -127,11 +119,7 @@ describe('POST /oauth/2.0/revoke (RFC 7009)', () => {
   test('rejects a missing token with invalid_request', async () => {
     const answer = await revoke(f.own, {});
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.json(), {
-      error: 'invalid_request',
-      error_description: 'missing required parameter token',
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_request`,
-    });
+    assert.deepEqual(answer.json(), f.errorBody('invalid_request', 'missing required parameter token'));
   });
 
   test('answers GET with 405 and Allow: POST', async () => {

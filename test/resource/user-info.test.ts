@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { portraitOf } from '../../src/core/users.js';
-import { startResourceFixture, UNKNOWN_TOKEN, type Reply, type ResourceFixture } from './fixture.js';
+import { assertInvalidToken, startResourceFixture, UNKNOWN_TOKEN, type Reply, type ResourceFixture } from './fixture.js';
 
 const GET_INFO = '/rest/2.0/passport/users/getInfo';
 const LOGGED_IN = '/rest/2.0/passport/users/getLoggedInUser';
@@ -10,27 +10,13 @@ describe('user info: getLoggedInUser and getInfo', () => {
   let f: ResourceFixture;
   const call = (path: string, token: string) => f.get(`${path}?access_token=${encodeURIComponent(token)}`);
 
-  function assertInvalidToken(answer: Reply, description: string, baidu: { error_code: number; error_msg: string }): void {
-    assert.equal(answer.status, 401);
-    assert.equal(answer.headers.get('www-authenticate'), `Bearer realm="gatehouse", error="invalid_token", error_description="${description}"`);
-    assert.equal(answer.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(answer.json(), {
-      error: 'invalid_token',
-      error_description: description,
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_token`,
-      ...baidu,
-    });
-  }
-  const INVALID = { error_code: 110, error_msg: 'Access token invalid or no longer valid' };
-  const EXPIRED = { error_code: 111, error_msg: 'Access token expired' };
+  const assertInvalid = (answer: Reply, description: string, code: 110 | 111) => assertInvalidToken(f, answer, description, code);
 
   function assertInsufficientScope(answer: Reply): void {
     assert.equal(answer.status, 403);
     assert.equal(answer.headers.get('www-authenticate'), 'Bearer realm="gatehouse", error="insufficient_scope", scope="basic"');
     assert.deepEqual(answer.json(), {
-      error: 'insufficient_scope',
-      error_description: 'this call needs the scope basic, which the access token does not carry',
-      error_uri: `${f.server.url}/oauth/2.0/errors/insufficient_scope`,
+      ...f.errorBody('insufficient_scope', 'this call needs the scope basic, which the access token does not carry'),
       error_code: 6,
       error_msg: 'No permission to access user data',
     });
@@ -84,15 +70,15 @@ describe('user info: getLoggedInUser and getInfo', () => {
     test(`${path} answers 401 invalid_token with error_code 111 for an expired token`, async () => {
       const tokens = await f.codeTokens(f.own);
       f.advance(2_592_001);
-      assertInvalidToken(await call(path, tokens.access_token), 'the access token has expired', EXPIRED);
+      assertInvalid(await call(path, tokens.access_token), 'the access token has expired', 111);
     });
 
     test(`${path} answers 401 invalid_token with error_code 110 for a revoked, unknown or refresh token`, async () => {
       const tokens = await f.codeTokens(f.own);
       await f.post('/rest/2.0/passport/auth/expireSession', { access_token: tokens.access_token });
-      assertInvalidToken(await call(path, tokens.access_token), 'the access token has been revoked', INVALID);
-      assertInvalidToken(await call(path, UNKNOWN_TOKEN), 'the access token is unknown', INVALID);
-      assertInvalidToken(await call(path, tokens.refresh_token!), 'a refresh token is not an access token', INVALID);
+      assertInvalid(await call(path, tokens.access_token), 'the access token has been revoked', 110);
+      assertInvalid(await call(path, UNKNOWN_TOKEN), 'the access token is unknown', 110);
+      assertInvalid(await call(path, tokens.refresh_token!), 'a refresh token is not an access token', 110);
     });
 
     test(`${path} answers 401 without an error attribute when no token is sent (RFC 6750 §3.1)`, async () => {
@@ -110,7 +96,7 @@ describe('user info: getLoggedInUser and getInfo', () => {
 
     test(`${path} answers 401 for a client credentials token: there is no user`, async () => {
       const token = await f.ccToken(f.own, 'basic');
-      assertInvalidToken(await call(path, token), 'this access token was issued by client credentials and has no user', INVALID);
+      assertInvalid(await call(path, token), 'this access token was issued by client credentials and has no user', 110);
     });
   }
 
@@ -120,9 +106,7 @@ describe('user info: getLoggedInUser and getInfo', () => {
     assert.equal(answer.status, 400);
     assert.equal(answer.headers.get('www-authenticate'), 'Bearer realm="gatehouse", error="invalid_request"');
     assert.deepEqual(answer.json(), {
-      error: 'invalid_request',
-      error_description: 'the access token was sent two ways: Authorization header and access_token parameter',
-      error_uri: `${f.server.url}/oauth/2.0/errors/invalid_request`,
+      ...f.errorBody('invalid_request', 'the access token was sent two ways: Authorization header and access_token parameter'),
       error_code: 100,
       error_msg: 'Invalid parameter',
     });
