@@ -11,6 +11,7 @@ import type { Stores } from '../../core/ports.js';
 import { CachedAppStore } from '../cached-apps.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
+import { SqliteCodeStore } from './sqlite-codes.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
 import { SqlDeviceStore } from './devices.js';
@@ -83,12 +84,17 @@ function openSqlite(url: string): OpenedDatabase {
     return changed;
   };
   let tokens: SqliteTokenStore | undefined;
+  let codes: SqliteCodeStore | undefined;
   const stores: Stores = {
     apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere }),
     users: new SqlUserStore(db),
     scopes: new SqlScopeStore(db),
     consents: new SqlConsentStore(db),
-    codes: new SqlCodeStore(db),
+    // Built on first use, like tokens: prepared statements need the migrated table.
+    get codes() {
+      codes ??= new SqliteCodeStore(raw);
+      return codes;
+    },
     devices: new SqlDeviceStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
