@@ -120,22 +120,8 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services):
     return showApp(request, reply, who, updated, { notice: SITE_MESSAGES[pageContext(request).lang].appSaved });
   });
 
-  endpoint(app, '/console/apps/:id/rotate', ['POST'], 'page', async (request, reply, params) => {
-    const who = await requireUser(services, request, reply);
-    if (!who) return reply;
-    const forged = rejectForgery(services, request, reply, params);
-    if (forged) return forged;
-    const own = await ownApp(request, reply, who);
-    if (!own) return reply;
-    if (own.isPublic) return seeOther(reply, appPath(own.clientId));
-    const secret = await rotateSecret(stores.apps, own.clientId);
-    return showApp(request, reply, who, own, { secret });
-  });
-
-  for (const [action, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
+  /** A POST that changes one of the person's own apps: signed in, CSRF token, owner — else nothing changes. */
+  const onOwnApp = (action: string, change: (request: FastifyRequest, reply: FastifyReply, who: SignedIn, own: App) => Promise<unknown>) =>
     endpoint(app, `/console/apps/:id/${action}`, ['POST'], 'page', async (request, reply, params) => {
       const who = await requireUser(services, request, reply);
       if (!who) return reply;
@@ -143,6 +129,19 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services):
       if (forged) return forged;
       const own = await ownApp(request, reply, who);
       if (!own) return reply;
+      return change(request, reply, who, own);
+    });
+
+  onOwnApp('rotate', async (request, reply, who, own) => {
+    if (own.isPublic) return seeOther(reply, appPath(own.clientId));
+    const secret = await rotateSecret(stores.apps, own.clientId);
+    return showApp(request, reply, who, own, { secret });
+  });
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    onOwnApp(action, async (_request, reply, _who, own) => {
       await stores.apps.updateApp(own.clientId, { disabled });
       return seeOther(reply, appPath(own.clientId));
     });

@@ -2,7 +2,7 @@
 import type { Scope } from '../core/model.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
-import { HiddenFields, Layout, type PageContext } from './layout.js';
+import { Alert, HiddenFields, Layout, type PageContext } from './layout.js';
 import { scopeDescription } from './scope-text.js';
 
 /** Console / account links and a sign-out button (a POST with CSRF, so a link from another site cannot sign you out). */
@@ -88,11 +88,7 @@ export function NewAccountPage(props: {
       <section class="card">
         <h1>{props.title}</h1>
         <p>{props.intro}</p>
-        {props.message ? (
-          <p class="error-box" role="alert">
-            {props.message}
-          </p>
-        ) : null}
+        <Alert message={props.message} />
         <form method="post" action={props.action}>
           <HiddenFields fields={props.hidden ?? {}} />
           <input type="hidden" name="csrf_token" value={props.csrfToken} />

@@ -63,3 +63,12 @@ export function HiddenFields(props: { fields: Record<string, string> }) {
     </>
   );
 }
+
+/** A message about what just went wrong, announced to screen readers. */
+export function Alert(props: { message: string | undefined }) {
+  return props.message ? (
+    <p class="error-box" role="alert">
+      {props.message}
+    </p>
+  ) : null;
+}

@@ -5,7 +5,7 @@ import { ERROR_REFERENCE } from './error-reference.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
 import { scopeDescription } from './scope-text.js';
-import { HiddenFields, Layout, type PageContext } from './layout.js';
+import { Alert, HiddenFields, Layout, type PageContext } from './layout.js';
 
 export interface FormPage {
   ctx: PageContext;
@@ -25,11 +25,7 @@ export function LoginPage(
       <section class="card">
         <h1>{t.signInTitle}</h1>
         <p>{props.appName ? t.signInIntro(props.appName) : t.signInPlain}</p>
-        {props.message ? (
-          <p class="error-box" role="alert">
-            {props.message}
-          </p>
-        ) : null}
+        <Alert message={props.message} />
         <form method="post" action={props.action}>
           <HiddenFields fields={props.hidden} />
           <input type="hidden" name="csrf_token" value={props.csrfToken} />
