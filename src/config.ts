@@ -17,6 +17,8 @@ export interface Config {
   /** GATEHOUSE_ALLOW_SIGNUP=1: anyone may create an account on the sign-in page. */
   allowSignup: boolean;
   redisUrl: string | undefined;
+  /** GATEHOUSE_REDIS_PREFIX: the prefix of Gatehouse's Redis keys (default `gatehouse:rl:`), for a Redis shared with others. */
+  redisPrefix: string;
   /** GATEHOUSE_COOKIE_SECRET: signs session and CSRF cookies; else a key kept in the database. */
   cookieSecret: string | undefined;
   /** Cookies get `Secure` when the issuer is https. */
@@ -91,6 +93,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     allowHttpRedirects: isOn(env['GATEHOUSE_ALLOW_HTTP_REDIRECTS']),
     allowSignup: isOn(env['GATEHOUSE_ALLOW_SIGNUP']),
     redisUrl: env['GATEHOUSE_REDIS_URL'] || undefined,
+    redisPrefix: env['GATEHOUSE_REDIS_PREFIX'] || 'gatehouse:rl:',
     cookieSecret: env['GATEHOUSE_COOKIE_SECRET'] || undefined,
     secureCookies: issuer.startsWith('https:'),
     poolSize: positiveInt(env, 'GATEHOUSE_DB_POOL_SIZE', 10),

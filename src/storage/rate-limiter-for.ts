@@ -11,11 +11,11 @@ import { MemoryRateLimiter } from './memory/rate-limiter.js';
 import { RedisRateLimiter } from './redis/rate-limiter.js';
 
 export function rateLimiterFor(
-  config: Pick<Config, 'redisUrl'>,
+  config: Pick<Config, 'redisUrl'> & Partial<Pick<Config, 'redisPrefix'>>,
   logger?: { warn(fields: object, message: string): void },
 ): { rateLimiter: RateLimiter; close(): Promise<void> } {
   if (config.redisUrl === undefined) return { rateLimiter: new MemoryRateLimiter(), close: async () => {} };
-  const redis = new RedisRateLimiter(config.redisUrl);
+  const redis = new RedisRateLimiter(config.redisUrl, config.redisPrefix === undefined ? {} : { prefix: config.redisPrefix });
   const warn = (message: string, error: unknown) => logger?.warn({ err: { message: (error as Error)?.message ?? String(error) } }, message);
   return { rateLimiter: new FailoverRateLimiter(redis, new MemoryRateLimiter(), warn), close: () => redis.close() };
 }
