@@ -89,7 +89,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
       else ({ message, status, username } = result);
     }
     if (message !== undefined || signedIn === undefined || (authz.forceLogin && signedIn.session.authTime < startedAt)) {
-      return sendPage(request, reply, renderDocument(LoginPage({ ...form(request), appName: authz.app.name, message, username })), status);
+      return sendPage(request, reply, renderDocument(LoginPage({ ...form(request), appName: authz.app.name, appDomain: authz.app.rootDomain, message, username })), status);
     }
     const { user } = signedIn;
 

@@ -16,7 +16,14 @@ export interface FormPage {
 }
 
 export function LoginPage(
-  props: FormPage & { appName?: string | undefined; message?: string | undefined; username?: string | undefined; signUpHref?: string | undefined },
+  props: FormPage & {
+    appName?: string | undefined;
+    /** The app's root domain, so the person sees where they will be sent back to. */
+    appDomain?: string | undefined;
+    message?: string | undefined;
+    username?: string | undefined;
+    signUpHref?: string | undefined;
+  },
 ) {
   const t = MESSAGES[props.ctx.lang];
   const s = SITE_MESSAGES[props.ctx.lang];
@@ -24,7 +31,9 @@ export function LoginPage(
     <Layout ctx={props.ctx} title={t.signInTitle}>
       <section class="card">
         <h1>{t.signInTitle}</h1>
-        <p>{props.appName ? t.signInIntro(props.appName) : t.signInPlain}</p>
+        <p>
+          {props.appName === undefined ? t.signInPlain : props.appDomain === undefined ? t.signInIntro(props.appName) : s.signInIntroDomain(props.appName, props.appDomain)}
+        </p>
         <Alert message={props.message} />
         <form method="post" action={props.action}>
           <HiddenFields fields={props.hidden} />

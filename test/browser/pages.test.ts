@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { announceFirstRun } from '../../src/first-run-link.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const ARTIFACTS = 'test-artifacts';
@@ -89,7 +90,7 @@ describe('pages in Chromium', () => {
       });
       const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'https://app.example.com/cb', scope: 'basic email', state: 'xyz-123' });
       await page.goto(`${server.url}/oauth/2.0/authorize?${query}`);
-      assert.match((await page.textContent('main'))!, /Sign in to continue to Photo Printer/);
+      assert.match((await page.textContent('main'))!, /Sign in to continue to Photo Printer \(example\.com\)\./);
       await shot(page, 'signin-en');
       await assertAccessible(page, 'sign-in');
       await signIn(page);
@@ -248,5 +249,42 @@ describe('pages in Chromium', () => {
       },
       { width: 390, height: 844, locale: 'zh-CN' },
     );
+  });
+  test('a newcomer with a browser alone: setup link, first account, first app, the code flow from "Try the code flow"', async () => {
+    const fresh = await startServer({ env: { GATEHOUSE_ALLOW_SIGNUP: '1' } });
+    try {
+      const link = (await announceFirstRun(fresh.instance, fresh.url, () => {}))!;
+      await withPage(async (page) => {
+        await page.goto(link);
+        assert.equal(await page.textContent('h1'), 'Set up Gatehouse');
+        await shot(page, 'setup-en');
+        await assertAccessible(page, 'setup');
+        await page.fill('#username', 'operator');
+        await page.fill('#password', 'a long first password');
+        await page.fill('#password2', 'a long first password');
+        await page.click('form button[type="submit"]');
+        await page.waitForURL('**/console');
+
+        await page.click('a[href="/console/apps/new"]');
+        await page.fill('#name', 'First App');
+        await page.fill('#root_domain', 'example.com');
+        await page.click('form.app-form button[type="submit"]');
+        await page.waitForSelector('#client-secret');
+        await page.click('a:has-text("Try the code flow")');
+        await page.waitForSelector('button[name="decision"][value="approve"]');
+        await page.click('button[name="decision"][value="approve"]');
+        await page.waitForURL('**/oauth/2.0/login_success?**');
+        assert.match((await page.getAttribute('[data-code]', 'data-code')) ?? '', /^\d+\./);
+
+        // The link is dead now; sign-up is the way in for the next person.
+        await page.goto(link);
+        assert.match((await page.textContent('main'))!, /not valid or has already been used/);
+        await page.goto(`${fresh.url}/signup?lang=zh-CN`);
+        await shot(page, 'signup-zh');
+        await assertAccessible(page, 'sign-up');
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 });
