@@ -20,6 +20,7 @@ import { JSON_TYPE, pageHeaders, sendErrorPage, sendJsonError, TransportError, e
 import { MemoryFailureLog, type FailureLog } from './failure-log.js';
 import { FormError, parseForm, parseFormBuffer } from './form.js';
 import { safeQueryParser } from './endpoint.js';
+import { clientErrorHandler } from './client-error.js';
 import { pageContext } from './page-context.js';
 import { registerPageRoutes } from './page-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
@@ -91,6 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     trustProxy: deps.config.trustProxy,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
+    // What Node's parser refuses (431 headers, raw bytes in the request line) still gets a SPEC §4 body.
+    clientErrorHandler: clientErrorHandler(deps.config.issuer),
+    // A URL Fastify cannot decode (FST_ERR_BAD_URL: `/oauth/2.0/%ZZ`) or an over-long path
+    // parameter: a SPEC §4 invalid_request, not Fastify's own JSON shape.
+    frameworkErrors: (error, request, reply) => {
+      void deliver(services, request, reply, isOAuthPath(request.url) ? 'json' : 'page', oauthError('invalid_request', 'the request URL is malformed (invalid percent-encoding or too long a path segment)', error.message));
+    },
   });
 
   const scopesCache = { at: 0, names: new Set<string>() };
