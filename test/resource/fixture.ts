@@ -52,10 +52,11 @@ async function reply(response: Response): Promise<Reply> {
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
 
-export async function startResourceFixture(): Promise<ResourceFixture> {
+/** On a fresh SQLite file, or on `databaseUrl` (a PostgreSQL test schema). */
+export async function startResourceFixture(databaseUrl?: string): Promise<ResourceFixture> {
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset };
-  const server = await startServer({ deps: { clock } });
+  const server = await startServer({ deps: { clock }, ...(databaseUrl ? { databaseUrl } : {}) });
   let domains = 0;
   const newClient: ResourceFixture['newClient'] = async (options = {}) => {
     const rootDomain = options.rootDomain ?? `site${++domains}-example.com`;
