@@ -25,7 +25,7 @@ if (PG_URL === undefined) {
       await schema.drop();
     });
 
-    test('introspection answers a live token in full and another app's with {"active":false}', async () => {
+    test('introspection answers a live token in full, and another app\'s with {"active":false}', async () => {
       const tokens = await f.codeTokens(f.own);
       const body = (await f.post('/oauth/2.0/introspect', { token: tokens.access_token }, basic(f.own.clientId, f.own.clientSecret))).json() as Record<string, unknown>;
       assert.equal(body['active'], true);
