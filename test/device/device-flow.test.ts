@@ -186,6 +186,12 @@ function deviceFlowSuite(label: string, pgBase?: string) {
       });
     }
 
+    test('ignores parameters a poll does not use, such as scope (SPEC §4, RFC 6749 §3.1)', async () => {
+      const device = await requestDevice(server.url, { client_id: client.clientId });
+      const response = await poll(server.url, DIALECTS[1], device.device_code, { ...clientParams(client), scope: 'basic', foo: 'bar' });
+      assert.equal(response.json['error'], 'authorization_pending');
+    });
+
     describe('client authentication and refresh tokens', () => {
       test('a confidential app must authenticate when it polls: invalid_client 401 without its secret', async () => {
         const device = await requestDevice(server.url, { client_id: client.clientId });
