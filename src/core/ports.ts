@@ -36,6 +36,7 @@ export interface ScopeStore {
 
 export interface ConsentStore {
   findConsent(uid: string, clientId: string): Promise<Consent | undefined>;
+  /** Adds `consent.scope` to what the user granted the app (a union, atomic: concurrent approvals lose nothing). */
   saveConsent(consent: Consent, now: number): Promise<void>;
   listConsents(uid: string): Promise<Consent[]>;
   deleteConsent(uid: string, clientId: string): Promise<void>;

@@ -152,6 +152,13 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.equal(await s.consents.findConsent(uid, a), undefined);
         assert.deepEqual(await s.consents.listConsents(uid), [{ uid, clientId: b, scope: [] }]);
       });
+      it('keeps the union of scopes saved concurrently for one user and app (no lost write)', async () => {
+        const uid = `uid-${randomId()}`;
+        const clientId = `client-${randomId()}`;
+        await Promise.all(['basic', 'email', 'netdisk', 'basic'].map((name, i) => s.consents.saveConsent({ uid, clientId, scope: [name] }, T0 + i)));
+        assert.deepEqual((await s.consents.findConsent(uid, clientId))!.scope.sort(), ['basic', 'email', 'netdisk']);
+        assert.equal((await s.consents.listConsents(uid)).length, 1);
+      });
       it("keeps users' consents apart", async () => {
         const clientId = `client-${randomId()}`;
         const [u1, u2] = [`uid-${randomId()}`, `uid-${randomId()}`];

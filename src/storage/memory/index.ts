@@ -74,7 +74,8 @@ export class MemoryConsentStore implements ConsentStore {
     return found && { uid: found.uid, clientId: found.clientId, scope: [...found.scope] };
   }
   async saveConsent(consent: Consent, now: number) {
-    this.consents.set(this.key(consent.uid, consent.clientId), { ...copy(consent), updatedAt: now });
+    const previous = this.consents.get(this.key(consent.uid, consent.clientId))?.scope ?? [];
+    this.consents.set(this.key(consent.uid, consent.clientId), { ...copy(consent), scope: [...new Set([...previous, ...consent.scope])], updatedAt: now });
   }
   async listConsents(uid: string) {
     return [...this.consents.values()]

@@ -91,12 +91,30 @@ export class SqlConsentStore implements ConsentStore {
   }
 
   async saveConsent(consent: Consent, now: number): Promise<void> {
-    const scope = consent.scope.join(' ');
-    await this.db
-      .insertInto('consents')
-      .values({ uid: consent.uid, client_id: consent.clientId, scope, updated_at: now })
-      .onConflict((oc) => oc.columns(['uid', 'client_id']).doUpdateSet({ scope, updated_at: now }))
-      .execute();
+    // Compare-and-set, so two approvals at once (two tabs, two instances) keep the union of
+    // their scopes instead of the last writer's: no lock, the same SQL on both dialects.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const found = await this.findConsent(consent.uid, consent.clientId);
+      const scope = [...new Set([...(found?.scope ?? []), ...consent.scope])].join(' ');
+      if (found === undefined) {
+        const inserted = await this.db
+          .insertInto('consents')
+          .values({ uid: consent.uid, client_id: consent.clientId, scope, updated_at: now })
+          .onConflict((oc) => oc.columns(['uid', 'client_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return;
+        continue;
+      }
+      const updated = await this.db
+        .updateTable('consents')
+        .set({ scope, updated_at: now })
+        .where('uid', '=', consent.uid)
+        .where('client_id', '=', consent.clientId)
+        .where('scope', '=', found.scope.join(' '))
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1) return;
+    }
+    throw new Error('consent kept changing under 20 attempts to save it');
   }
 
   async listConsents(uid: string): Promise<Consent[]> {
