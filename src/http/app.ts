@@ -19,8 +19,10 @@ import { registerAuthorizeRoutes } from './authorize-routes.js';
 import { JSON_TYPE, pageHeaders, sendErrorPage, sendJsonError, TransportError, errorUri } from './errors.js';
 import { MemoryFailureLog, type FailureLog } from './failure-log.js';
 import { FormError, parseForm, parseFormBuffer } from './form.js';
-import { safeQueryParser } from './endpoint.js';
+import { endpoint, safeQueryParser } from './endpoint.js';
 import { clientErrorHandler } from './client-error.js';
+import { isDatabaseUnavailable, unavailableError } from './unavailable.js';
+import { Metrics } from './metrics.js';
 import { pageContext } from './page-context.js';
 import { registerPageRoutes } from './page-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
@@ -54,6 +56,8 @@ export interface AppDeps {
   /** Readiness: throws when the database cannot be reached. */
   ready?: () => Promise<void>;
   logger?: Logger;
+  /** Prometheus registry for /metrics; a fresh one (without process metrics) when absent. */
+  metrics?: Metrics;
 }
 
 /** What route modules receive: the deps, resolved. */
@@ -138,6 +142,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     done(oauthError('invalid_request', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send application/x-www-form-urlencoded`), undefined);
   });
 
+  const metrics = deps.metrics ?? new Metrics();
+  endpoint(app, '/metrics', ['GET'], 'json', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()),
+  );
+
   // Callback-style hooks: no promise per request on the hot path.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -165,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       if (error.detail !== undefined) line['detail'] = error.detail;
     }
     accessLog.info(line, 'request');
+    metrics.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000, error?.code);
     done();
   });
 
@@ -177,6 +187,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       error = new TransportError(413, `the request body is larger than ${BODY_LIMIT} bytes`);
     } else if (typeof (raw as { statusCode?: number }).statusCode === 'number' && (raw as { statusCode: number }).statusCode < 500) {
       error = oauthError('invalid_request', 'the request is malformed', (raw as Error).message);
+    } else if (isDatabaseUnavailable(raw)) {
+      // The database is down, read-only or full: 503 and Retry-After, and the server recovers on its own.
+      request.log.warn({ reqId: request.id, err: raw }, 'database unavailable');
+      error = unavailableError(raw);
     } else {
       // Never a stack trace on the wire: the log has it, with the request id the response carries.
       request.log.error({ reqId: request.id, err: raw }, 'unexpected error');

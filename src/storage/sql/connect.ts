@@ -121,6 +121,10 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client's error (database restarted) must not crash the process.
   pool.on('error', () => {});
+  // A checked-out client whose socket dies (database restarted, network cut) emits 'error'
+  // with no pool listener attached: unhandled, that kills the process. The query in flight
+  // rejects with the same error (answered 503) and pg-pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const stores: Stores = {
     apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: options.appCacheTtlMs ?? 1_000 }),
