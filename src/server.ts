@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { mintSecret } from './core/tokens.js';
+import { Metrics } from './http/metrics.js';
 import { buildApp, type AppDeps, type Services } from './http/app.js';
 import { scheduleGc } from './jobs/gc.js';
 import { rateLimiterFor } from './storage/rate-limiter-for.js';
@@ -49,6 +50,7 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       // In the database: recent failures survive restarts and are seen by every instance.
       failures: new SqlFailureLog(database.db, database.stores.apps, (error) => overrides.logger?.warn({ err: error }, 'recording a failure failed')),
       setupTokens: new SqlSetupTokenStore(database.db),
+      metrics: new Metrics({ processMetrics: true }),
       ...overrides,
     });
     // Expired and spent rows go in bounded batches, one instance at a time (src/jobs/gc.ts).
