@@ -7,9 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { openidFor, unionidFor } from '../core/openid.js';
 import { portraitOf } from '../core/users.js';
 import type { Services } from './app.js';
-import { requireAccessToken, requireUser, sendResource } from './bearer.js';
+import { requireAccessToken, requireUser, sendInvalidToken, sendResource } from './bearer.js';
 import { endpoint } from './endpoint.js';
-import { sendInvalidToken } from './resource-routes.js';
 
 /** Baidu answers its write calls with the string "1". */
 const DONE = { result: '1' };

@@ -6,14 +6,57 @@
  * error and returns undefined, so a route reads `if (!caller) return reply`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { lookupToken } from '../core/access-token.js';
+import { lookupToken, type TokenLookup } from '../core/access-token.js';
 import { OAuthError, oauthError } from '../core/errors.js';
 import type { TokenRecord, User } from '../core/model.js';
-import type { Params } from '../core/params.js';
+import { single, type Params } from '../core/params.js';
 import type { Services } from './app.js';
 import { JSON_TYPE, errorUri, noteFailure } from './errors.js';
 import { sendInsufficientScope } from './insufficient-scope.js';
-import { describeLookup, presentedToken, sendInvalidToken } from './resource-routes.js';
+
+/** RFC 6750 §2.1/§2.3: the header or the access_token parameter, never both. */
+export function presentedToken(authorization: string | undefined, params: Params): string | undefined {
+  const param = single(params, 'access_token');
+  const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (match && param !== undefined) throw oauthError('invalid_request', 'the access token was sent two ways: Authorization header and access_token parameter');
+  return match ? match[1] : param;
+}
+
+/** Baidu REST error codes: 110 invalid, 111 expired. */
+const BAIDU_CODES = {
+  missing: { error_code: 110, error_msg: 'Access token invalid or no longer valid' },
+  invalid: { error_code: 110, error_msg: 'Access token invalid or no longer valid' },
+  expired: { error_code: 111, error_msg: 'Access token expired' },
+};
+
+/** 401 for a protected resource (RFC 6750 §3.1): no error attribute when no token was sent. */
+export function sendInvalidToken(services: Services, reply: FastifyReply, why: 'missing' | 'invalid' | 'expired', description: string): FastifyReply {
+  const challenge = why === 'missing' ? 'Bearer realm="gatehouse"' : `Bearer realm="gatehouse", error="invalid_token", error_description="${description}"`;
+  return reply
+    .code(401)
+    .header('www-authenticate', challenge)
+    .header('content-type', JSON_TYPE)
+    .header('cache-control', 'no-store')
+    .send(
+      JSON.stringify({
+        error: 'invalid_token',
+        error_description: description,
+        error_uri: errorUri(services.config.issuer, 'invalid_token'),
+        ...BAIDU_CODES[why],
+      }),
+    );
+}
+
+export function describeLookup(lookup: TokenLookup): { why: 'invalid' | 'expired'; description: string } {
+  switch (lookup.status) {
+    case 'expired':
+      return { why: 'expired', description: 'the access token has expired' };
+    case 'revoked':
+      return { why: 'invalid', description: 'the access token has been revoked' };
+    default:
+      return { why: 'invalid', description: 'the access token is unknown' };
+  }
+}
 
 /** RFC 6750 §3.1 invalid_request (the token sent two ways), with Baidu's 100 "Invalid parameter". */
 function sendBadRequest(services: Services, request: FastifyRequest, reply: FastifyReply, error: OAuthError, endpoint: string): FastifyReply {

@@ -68,6 +68,16 @@ describe('protected resource and token check', () => {
     assert.equal(body.error_msg, 'Access token invalid or no longer valid');
   });
 
+  test('getLoggedInUser with the token sent two ways: 400 invalid_request, Baidu error_code 100', async () => {
+    const response = await userInfo({ query: `?access_token=${tokens.access_token}`, headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="gatehouse", error="invalid_request"');
+    const body = await response.json();
+    assert.equal(body.error, 'invalid_request');
+    assert.match(body.error_description, /two ways/);
+    assert.equal(body.error_code, 100);
+  });
+
   test('getLoggedInUser with an expired token: error_code 111', async () => {
     const short = await startServer({ env: { GATEHOUSE_ACCESS_TOKEN_TTL: '1' } });
     try {
