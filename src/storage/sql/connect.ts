@@ -13,6 +13,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqliteCodeStore } from './sqlite-codes.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
+import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
 import { SqlDeviceStore } from './devices.js';
 
@@ -85,6 +86,8 @@ function openSqlite(url: string): OpenedDatabase {
   };
   let tokens: SqliteTokenStore | undefined;
   let codes: SqliteCodeStore | undefined;
+  // One write transaction per event-loop turn, shared by the token and code stores.
+  let writer: SqliteTurnWriter | undefined;
   const stores: Stores = {
     apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere }),
     users: new SqlUserStore(db),
@@ -92,13 +95,13 @@ function openSqlite(url: string): OpenedDatabase {
     consents: new SqlConsentStore(db),
     // Built on first use, like tokens: prepared statements need the migrated table.
     get codes() {
-      codes ??= new SqliteCodeStore(raw);
+      codes ??= new SqliteCodeStore(raw, (writer ??= new SqliteTurnWriter(raw)));
       return codes;
     },
     devices: new SqlDeviceStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
-      tokens ??= new SqliteTokenStore(raw);
+      tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
       return tokens;
     },
   };

@@ -12,6 +12,7 @@ import type { AuthorizationCode } from '../../core/model.js';
 import type { CodeStore } from '../../core/ports.js';
 import { codeFromRow } from './rows.js';
 import type { AuthorizationCodesTable } from './schema.js';
+import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 
 export class SqliteCodeStore implements CodeStore {
   private readonly insert: BetterSqlite3.Statement;
@@ -19,7 +20,10 @@ export class SqliteCodeStore implements CodeStore {
   private readonly consume: BetterSqlite3.Statement;
   private readonly replayed: BetterSqlite3.Statement;
 
-  constructor(raw: BetterSqlite3.Database) {
+  constructor(
+    raw: BetterSqlite3.Database,
+    private readonly writer: SqliteTurnWriter,
+  ) {
     this.insert = raw.prepare(
       `INSERT INTO authorization_codes (id, secret_hash, client_id, uid, redirect_uri, scope, code_challenge, code_challenge_method, family_id, created_at, expires_at, consumed_at, replayed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (id) DO NOTHING`,
@@ -55,8 +59,9 @@ export class SqliteCodeStore implements CodeStore {
     return row && codeFromRow(row);
   }
 
-  async consumeCode(id: number, now: number): Promise<boolean> {
-    return this.consume.run(now, id).changes === 1;
+  /** Single use, in this turn's write transaction (sqlite-turn-writer.ts). */
+  consumeCode(id: number, now: number): Promise<boolean> {
+    return this.writer.write(() => this.consume.run(now, id).changes === 1);
   }
 
   async markCodeReplayed(id: number, now: number): Promise<void> {

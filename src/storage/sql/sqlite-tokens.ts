@@ -8,20 +8,20 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { nextId } from '../../core/ids.js';
 import type { NewToken, TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
-import { TurnBatcher } from '../turn-batcher.js';
+import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
-  private readonly batcher: TurnBatcher<NewToken, number>;
   private readonly insert: BetterSqlite3.Statement;
   private readonly select: BetterSqlite3.Statement<[number], TokenRow>;
   private readonly consume: BetterSqlite3.Statement;
   private readonly revoke: BetterSqlite3.Statement;
   private readonly revokeByFamily: BetterSqlite3.Statement;
   private readonly revokeByUser: BetterSqlite3.Statement;
-  private readonly insertMany: (tokens: NewToken[]) => number[];
-
-  constructor(raw: BetterSqlite3.Database) {
+  constructor(
+    raw: BetterSqlite3.Database,
+    private readonly writer: SqliteTurnWriter,
+  ) {
     this.insert = raw.prepare(
       `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -33,31 +33,29 @@ export class SqliteTokenStore implements TokenStore {
     this.revoke = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.revokeByFamily = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     this.revokeByUser = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE uid = ? AND client_id = ? AND revoked_at IS NULL');
-    this.insertMany = raw.transaction((tokens: NewToken[]) =>
-      tokens.map((token) => {
-        // Another process (cluster worker, CLI) may have drawn the same id: draw again.
-        for (;;) {
-          const id = nextId(token.createdAt);
-          const { changes } = this.insert.run(
-            id,
-            token.kind,
-            token.secretHash,
-            token.clientId,
-            token.uid,
-            token.scope.join(' '),
-            token.familyId,
-            token.createdAt,
-            token.expiresAt,
-          );
-          if (changes === 1) return id;
-        }
-      }),
-    );
-    this.batcher = new TurnBatcher((tokens) => this.insertMany(tokens));
   }
 
   issueTokens(tokens: NewToken[]): Promise<number[]> {
-    return Promise.all(tokens.map((token) => this.batcher.add(token)));
+    return this.writer.write(() => tokens.map((token) => this.insertOne(token)));
+  }
+
+  private insertOne(token: NewToken): number {
+    // Another process (cluster worker, CLI) may have drawn the same id: draw again.
+    for (;;) {
+      const id = nextId(token.createdAt);
+      const { changes } = this.insert.run(
+        id,
+        token.kind,
+        token.secretHash,
+        token.clientId,
+        token.uid,
+        token.scope.join(' '),
+        token.familyId,
+        token.createdAt,
+        token.expiresAt,
+      );
+      if (changes === 1) return id;
+    }
   }
 
   async findToken(id: number): Promise<TokenRecord | undefined> {
@@ -65,22 +63,22 @@ export class SqliteTokenStore implements TokenStore {
     return row && tokenFromRow(row);
   }
 
-  async consumeRefreshToken(id: number, now: number): Promise<boolean> {
-    return this.consume.run(now, id).changes === 1;
+  consumeRefreshToken(id: number, now: number): Promise<boolean> {
+    return this.writer.write(() => this.consume.run(now, id).changes === 1);
   }
 
   async revokeToken(id: number, now: number): Promise<void> {
-    void this.batcher.flush(); // a token issued this turn is revoked too, never resurrected by a later insert
+    this.writer.flush(); // a token issued this turn is revoked too, never resurrected by a later insert
     this.revoke.run(now, id);
   }
 
   async revokeFamily(familyId: number, now: number): Promise<void> {
-    void this.batcher.flush();
+    this.writer.flush();
     this.revokeByFamily.run(now, familyId);
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {
-    void this.batcher.flush();
+    this.writer.flush();
     this.revokeByUser.run(now, uid, clientId);
   }
 }
