@@ -12,6 +12,7 @@ import type { TokenRecord, User } from '../core/model.js';
 import { single, type Params } from '../core/params.js';
 import type { Services } from './app.js';
 import { JSON_TYPE, errorUri, noteFailure } from './errors.js';
+import { endOfTurn } from './end-of-turn.js';
 import { sendInsufficientScope } from './insufficient-scope.js';
 
 /** RFC 6750 §2.1/§2.3: the header or the access_token parameter, never both. */
@@ -85,6 +86,7 @@ export async function requireAccessToken(
   params: Params,
   endpoint: string,
 ): Promise<TokenRecord | undefined> {
+  await endOfTurn();
   let presented: string | undefined;
   try {
     presented = presentedToken(request.headers.authorization, params);

@@ -7,6 +7,7 @@ import { OAuthError } from '../core/errors.js';
 import { introspect } from '../core/introspection.js';
 import { revoke } from '../core/revocation.js';
 import type { Services } from './app.js';
+import { endOfTurn } from './end-of-turn.js';
 import { endpoint } from './endpoint.js';
 import { JSON_TYPE, sendJsonError } from './errors.js';
 
@@ -15,6 +16,7 @@ export function registerIntrospectionRoutes(app: FastifyInstance, services: Serv
 
   endpoint(app, '/oauth/2.0/introspect', ['POST'], 'json', async (request, reply, params) => {
     try {
+      await endOfTurn();
       const answer = await introspect(
         { apps: stores.apps, tokens: stores.tokens, users: stores.users, issuer: config.issuer, now: clock.now() },
         { authorization: request.headers.authorization, params },

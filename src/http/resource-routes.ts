@@ -10,6 +10,7 @@ import { single } from '../core/params.js';
 import { portraitOf } from '../core/users.js';
 import type { Services } from './app.js';
 import { requireUser, sendResource } from './bearer.js';
+import { endOfTurn } from './end-of-turn.js';
 import { endpoint } from './endpoint.js';
 import { JSON_TYPE, sendJsonError } from './errors.js';
 
@@ -27,6 +28,7 @@ export function registerResourceRoutes(app: FastifyInstance, services: Services)
   // Baidu's token check: no client authentication; any failure is invalid_grant (SPEC §1).
   endpoint(app, '/oauth/2.0/tokeninfo', ['GET', 'POST'], 'json', async (request, reply, params) => {
     try {
+      await endOfTurn();
       const presented = single(params, 'access_token');
       if (presented === undefined) throw oauthError('invalid_request', 'missing required parameter access_token');
       const now = clock.now();
