@@ -36,7 +36,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
 export async function createInstance(config: Readonly<Config>, overrides: Partial<AppDeps> = {}): Promise<Instance> {
   const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize });
   // Redis when configured (limits shared by every instance), else this process's memory.
-  const limiter = rateLimiterFor(config, overrides.logger);
+  const limiter = await rateLimiterFor(config, overrides.logger);
   try {
     const keyText = config.cookieSecret ?? (await getOrCreateSetting(database.db, 'cookie_key', () => mintSecret()));
     const { app, services } = await buildApp({

@@ -4,7 +4,6 @@
  * authorization's verification_uri_complete for the device to display.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import QRCode from 'qrcode';
 import { findPendingDevice, requestDeviceAuthorization, verificationUris } from '../core/device.js';
 import { OAuthError, oauthError } from '../core/errors.js';
 import { single } from '../core/params.js';
@@ -30,6 +29,9 @@ function tooManyGuesses(services: Services, reply: FastifyReply, retryAfter: num
       }),
     );
 }
+
+/** Loaded on the first QR code: most instances rarely draw one, and it costs memory. */
+const qrcode = async () => (await import('qrcode')).default;
 
 export function registerDeviceRoutes(app: FastifyInstance, services: Services): void {
   const { config, stores } = services;
@@ -67,8 +69,8 @@ export function registerDeviceRoutes(app: FastifyInstance, services: Services): 
     const target = verificationUris(config.issuer, formatUserCode(normaliseUserCode(typed)!)).complete;
     reply.header('cache-control', 'no-store');
     if (format === 'svg') {
-      return reply.header('content-type', 'image/svg+xml').send(await QRCode.toString(target, { type: 'svg', margin: 2 }));
+      return reply.header('content-type', 'image/svg+xml').send(await (await qrcode()).toString(target, { type: 'svg', margin: 2 }));
     }
-    return reply.header('content-type', 'image/png').send(await QRCode.toBuffer(target, { type: 'png', margin: 2, width: 256 }));
+    return reply.header('content-type', 'image/png').send(await (await qrcode()).toBuffer(target, { type: 'png', margin: 2, width: 256 }));
   });
 }

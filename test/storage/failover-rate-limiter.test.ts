@@ -51,7 +51,7 @@ describe('rate limits while the shared limiter is down', () => {
   it('answers from memory when GATEHOUSE_REDIS_URL names a Redis nobody listens on', async () => {
     const port = await freePort();
     const warnings: string[] = [];
-    const { rateLimiter, close } = rateLimiterFor({ redisUrl: `redis://127.0.0.1:${port}` }, { warn: (_fields, message) => warnings.push(message) });
+    const { rateLimiter, close } = await rateLimiterFor({ redisUrl: `redis://127.0.0.1:${port}` }, { warn: (_fields, message) => warnings.push(message) });
     try {
       for (let i = 0; i < 3; i += 1) assert.equal((await rateLimiter.hit('k', 3, 60)).allowed, true);
       assert.deepEqual(await rateLimiter.hit('k', 3, 60), { allowed: false, retryAfter: 60 });
