@@ -1,5 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /**
+ * (The shebang caps V8's young generation at 8 MB a semi-space: peak memory
+ * under sustained token load drops by ~16 MB at no measured throughput cost,
+ * docs/performance.md. `npm start` passes the same flag.)
+ *
  * The `gatehouse` command (SPEC §5): serve, migrate, clients, users, scopes.
  * Every subcommand reads the database from --database or GATEHOUSE_DATABASE_URL.
  */
