@@ -212,11 +212,12 @@ program
   .command('create')
   .requiredOption('--username <username>')
   .requiredOption('--password <password>')
+  .option('--email <address>', 'the address apps granted the email scope may read')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
-      const user = await createAccount(stores.users, options.username, options.password, Date.now());
+      const user = await createAccount(stores.users, options.username, options.password, Date.now(), options.email);
       print(options.json === true, { uid: user.uid, username: user.username }, `user ${user.username} created, uid ${user.uid}`);
     });
   });

@@ -8,10 +8,21 @@ export class AccountInputError extends Error {}
 
 const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 
-export async function createAccount(users: Pick<UserStore, 'createUser'>, username: string, password: string, now: number): Promise<User> {
+// Deliberately loose (RFC 5321 addresses are hard to validate by pattern): one @, no spaces, a dot in the domain.
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+
+export async function createAccount(
+  users: Pick<UserStore, 'createUser'>,
+  username: string,
+  password: string,
+  now: number,
+  email?: string,
+): Promise<User> {
   if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -');
   if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters');
+  if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
   const user: User = { uid: String(nextId(now)), username, passwordHash: await hashPassword(password), createdAt: now };
+  if (email !== undefined) user.email = email;
   if (!(await users.createUser(user))) throw new AccountInputError(`username ${username} is taken`);
   return user;
 }

@@ -30,6 +30,8 @@ export interface User {
   username: string;
   passwordHash: string;
   createdAt: number;
+  /** Present when the user has one; apps read it with the `email` scope. */
+  email?: string;
 }
 
 export interface Scope {

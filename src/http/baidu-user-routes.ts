@@ -1,5 +1,5 @@
 /**
- * Baidu's passport calls beyond getLoggedInUser: getInfo (pairwise ids),
+ * Baidu's passport calls beyond getLoggedInUser: getInfo (pairwise ids), getEmail,
  * revokeAuthorization and expireSession. Errors are RFC 6750's with Baidu's
  * error_code/error_msg alongside (src/http/bearer.ts).
  */
@@ -27,7 +27,16 @@ export function registerBaiduUserRoutes(app: FastifyInstance, services: Services
       unionid: unionidFor(services.openidKey, owner, user.uid),
       username: user.username,
       portrait: portraitOf(user.uid),
+      // The address only for a token that was granted it.
+      ...(caller.token.scope.includes('email') && user.email !== undefined ? { email: user.email } : {}),
     });
+  });
+
+  // Reading the address needs the `email` scope: 403 insufficient_scope otherwise (RFC 6750 §3.1).
+  endpoint(app, '/rest/2.0/passport/users/getEmail', ['GET', 'POST'], 'resource', async (request, reply, params) => {
+    const caller = await requireUser(services, request, reply, params, 'getEmail', 'email');
+    if (caller === undefined) return reply;
+    return sendResource(reply, { uid: caller.user.uid, email: caller.user.email ?? null });
   });
 
   // The user withdraws the app: every token they granted it, and the remembered consent.

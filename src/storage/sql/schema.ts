@@ -20,6 +20,8 @@ export interface UsersTable {
   username: string;
   password_hash: string;
   created_at: number;
+  /** Added by 2026-11-24-05-user-email. */
+  email: string | null;
 }
 
 export interface ClientsTable {

@@ -8,7 +8,7 @@ import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, Use
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
 import { appFromRow, appPatchToRow, appToRow, codeFromRow, tokenFromRow, tokenToRow } from './rows.js';
-import type { Database } from './schema.js';
+import type { Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -38,23 +38,29 @@ export class SqlAppStore implements AppStore {
   }
 }
 
+function userFromRow(row: UsersTable): User {
+  const user: User = { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+  if (row.email !== null) user.email = row.email;
+  return user;
+}
+
 export class SqlUserStore implements UserStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findUserByUid(uid: string): Promise<User | undefined> {
     const row = await this.db.selectFrom('users').selectAll().where('uid', '=', uid).executeTakeFirst();
-    return row && { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+    return row && userFromRow(row);
   }
 
   async findUserByUsername(username: string): Promise<User | undefined> {
     const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return row && { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+    return row && userFromRow(row);
   }
 
   async createUser(user: User): Promise<boolean> {
     const result = await this.db
       .insertInto('users')
-      .values({ uid: user.uid, username: user.username, password_hash: user.passwordHash, created_at: user.createdAt })
+      .values({ uid: user.uid, username: user.username, password_hash: user.passwordHash, created_at: user.createdAt, email: user.email ?? null })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;

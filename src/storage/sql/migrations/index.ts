@@ -9,6 +9,7 @@ import * as codeReplay from './2026-11-24-01-code-replay.js';
 import * as deviceCodes from './2026-11-24-02-device-codes.js';
 import * as recentFailures from './2026-11-24-03-recent-failures.js';
 import * as cleanupIndexes from './2026-11-24-04-cleanup-indexes.js';
+import * as userEmail from './2026-11-24-05-user-email.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-02-device-codes': deviceCodes,
   '2026-11-24-03-recent-failures': recentFailures,
   '2026-11-24-04-cleanup-indexes': cleanupIndexes,
+  '2026-11-24-05-user-email': userEmail,
 };
