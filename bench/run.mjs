@@ -19,7 +19,8 @@
  * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
  * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres), BENCH_ENDPOINTS
  * (comma list; getLoggedInUser, code exchange and refresh go together),
- * BENCH_WRITE_RESULTS (1: write bench/RESULTS.md), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1).
+ * BENCH_WRITE_RESULTS (1: write bench/RESULTS.md), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
+ * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -207,7 +208,8 @@ function startGatehouse(databaseUrl, logLevel, label) {
   const server = startServer({
     command: process.execPath,
     // The flags of `npm start` and of dist/cli.js's shebang: Gatehouse as an operator runs it.
-    args: ['--max-semi-space-size=8', join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
+    // BENCH_CPU_PROF=DIR: a V8 CPU profile of each Gatehouse server, for where the time goes.
+    args: ['--max-semi-space-size=8', ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []), join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
     cwd: ROOT,
     env: { NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: logLevel },
     logFile: join(OUT, `server-${label}.log`),
