@@ -19,7 +19,7 @@
  * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
  * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres), BENCH_ENDPOINTS
  * (comma list; getLoggedInUser, code exchange and refresh go together),
- * BENCH_WRITE_RESULTS (1: write bench/RESULTS.md), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
+ * BENCH_WRITE_RESULTS (0: do not write bench/RESULTS.md; a partial run never writes it), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
  * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
