@@ -52,6 +52,25 @@ describe('SqliteTurnWriter: one transaction per turn', () => {
     assert.equal(peer.prepare('SELECT v FROM t WHERE id = 20').get(), undefined);
   });
 
+  test('decide answers at once inside the open transaction; a peer sees it only with the turn commit', async () => {
+    const before = count();
+    assert.equal(writer.decide(insert(40, 'decided')), 1);
+    assert.equal(count(), before, 'not committed yet');
+    const id = await writer.write(insert(41, 'with it'));
+    assert.equal(id, 1);
+    assert.equal(count(), before + 2, 'both committed together');
+  });
+
+  test('a decided single use has exactly one winner within a turn', async () => {
+    raw.exec('CREATE TABLE IF NOT EXISTS codes (id INTEGER PRIMARY KEY, used INTEGER)');
+    raw.prepare('INSERT INTO codes (id, used) VALUES (1, NULL)').run();
+    const consume = () => raw.prepare('UPDATE codes SET used = 1 WHERE id = 1 AND used IS NULL').run().changes === 1;
+    const results = Array.from({ length: 10 }, () => writer.decide(consume));
+    assert.deepEqual(results.filter(Boolean).length, 1);
+    await writer.write(() => 0);
+    assert.equal((peer.prepare('SELECT used FROM codes WHERE id = 1').get() as { used: number }).used, 1);
+  });
+
   test('when SQLite rolls the whole transaction back (disk full), every caller of the turn gets SQLITE_FULL', async () => {
     const pages = (raw.pragma('page_count', { simple: true }) as number) + 1;
     raw.pragma(`max_page_count = ${pages}`);
@@ -67,5 +86,29 @@ describe('SqliteTurnWriter: one transaction per turn', () => {
       raw.pragma('max_page_count = 1073741823');
     }
     assert.equal(await writer.write(insert(33, 'after')), 1);
+  });
+});
+
+describe('SqliteTokenStore: ids drawn again on a collision', () => {
+  test('a pair whose id another process already used is written whole under new ids, never half', async () => {
+    const { openDatabase } = await import('../../src/storage/sql/connect.js');
+    const { SqliteTokenStore } = await import('../../src/storage/sql/sqlite-tokens.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-collide-'));
+    const database = await openDatabase(`sqlite:${join(dir, 'g.db')}`);
+    try {
+      const raw = new BetterSqlite3(join(dir, 'g.db'));
+      const draws = [500, 501, 600, 601];
+      const store = new SqliteTokenStore(raw, new SqliteTurnWriter(raw), () => draws.shift()!);
+      const token = { kind: 'access' as const, secretHash: 'h', clientId: 'c', uid: null, scope: ['basic'], familyId: null, createdAt: 1, expiresAt: 2 };
+      // Another process already holds id 501.
+      raw.prepare("INSERT INTO tokens (id, kind, secret_hash, client_id, scope, created_at, expires_at) VALUES (501, 'access', 'x', 'other', 'basic', 1, 2)").run();
+      assert.deepEqual(await store.issueTokens([token, { ...token, kind: 'refresh' }]), [600, 601]);
+      assert.equal(await database.stores.tokens.findToken(500), undefined, 'the first draw left nothing behind');
+      assert.equal((await database.stores.tokens.findToken(601))?.kind, 'refresh');
+      raw.close();
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -33,25 +33,28 @@ export class SqliteCodeStore implements CodeStore {
     this.replayed = raw.prepare('UPDATE authorization_codes SET replayed_at = ? WHERE id = ? AND replayed_at IS NULL');
   }
 
-  async saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>): Promise<number> {
-    for (;;) {
-      const id = nextId(code.createdAt);
-      const { changes } = this.insert.run(
-        id,
-        code.secretHash,
-        code.clientId,
-        code.uid,
-        code.redirectUri,
-        code.scope.join(' '),
-        code.codeChallenge,
-        code.codeChallengeMethod,
-        id,
-        code.createdAt,
-        code.expiresAt,
-      );
-      // Another process (cluster worker, CLI) drew the same id in the same millisecond: draw again.
-      if (changes === 1) return id;
-    }
+  /** In the turn's transaction; the authorize redirect carrying the code waits for its commit. */
+  saveCode(code: Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>): Promise<number> {
+    return this.writer.write(() => {
+      for (;;) {
+        const id = nextId(code.createdAt);
+        const { changes } = this.insert.run(
+          id,
+          code.secretHash,
+          code.clientId,
+          code.uid,
+          code.redirectUri,
+          code.scope.join(' '),
+          code.codeChallenge,
+          code.codeChallengeMethod,
+          id,
+          code.createdAt,
+          code.expiresAt,
+        );
+        // Another process (cluster worker, CLI) drew the same id in the same millisecond: draw again.
+        if (changes === 1) return id;
+      }
+    });
   }
 
   async findCode(id: number): Promise<AuthorizationCode | undefined> {
@@ -59,12 +62,12 @@ export class SqliteCodeStore implements CodeStore {
     return row && codeFromRow(row);
   }
 
-  /** Single use, in this turn's write transaction (sqlite-turn-writer.ts). */
-  consumeCode(id: number, now: number): Promise<boolean> {
-    return this.writer.write(() => this.consume.run(now, id).changes === 1);
+  /** Single use, decided inside the turn's transaction (sqlite-turn-writer.ts: the tokens commit with it). */
+  async consumeCode(id: number, now: number): Promise<boolean> {
+    return this.writer.decide(() => this.consume.run(now, id).changes === 1);
   }
 
   async markCodeReplayed(id: number, now: number): Promise<void> {
-    this.replayed.run(now, id);
+    await this.writer.write(() => this.replayed.run(now, id));
   }
 }

@@ -12,21 +12,19 @@ import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
-  private readonly insert: BetterSqlite3.Statement;
+  /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT. */
+  private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly select: BetterSqlite3.Statement<[number], TokenRow>;
   private readonly consume: BetterSqlite3.Statement;
   private readonly revoke: BetterSqlite3.Statement;
   private readonly revokeByFamily: BetterSqlite3.Statement;
   private readonly revokeByUser: BetterSqlite3.Statement;
-  private readonly insertAll: (tokens: NewToken[]) => number[];
   constructor(
-    raw: BetterSqlite3.Database,
+    private readonly raw: BetterSqlite3.Database,
     private readonly writer: SqliteTurnWriter,
+    /** The id source (a test replaces it to force a collision). */
+    private readonly drawId: (now: number) => number = nextId,
   ) {
-    this.insert = raw.prepare(
-      `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    );
     this.select = raw.prepare('SELECT * FROM tokens WHERE id = ?');
     this.consume = raw.prepare(
       `UPDATE tokens SET consumed_at = ? WHERE id = ? AND kind = 'refresh' AND consumed_at IS NULL AND revoked_at IS NULL`,
@@ -34,22 +32,30 @@ export class SqliteTokenStore implements TokenStore {
     this.revoke = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.revokeByFamily = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     this.revokeByUser = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE uid = ? AND client_id = ? AND revoked_at IS NULL');
-    this.insertAll = raw.transaction((tokens: NewToken[]) => tokens.map((token) => this.insertOne(token)));
   }
 
   issueTokens(tokens: NewToken[]): Promise<number[]> {
-    // One row is one atomic statement; a pair (access + refresh) goes in a
-    // SAVEPOINT so that a failure halfway leaves neither (sqlite-turn-writer.ts).
-    if (tokens.length === 1) return this.writer.write(() => [this.insertOne(tokens[0]!)]);
-    return this.writer.write(() => this.insertAll(tokens));
+    return this.writer.write(() => this.insertRows(tokens));
   }
 
-  private insertOne(token: NewToken): number {
-    // Another process (cluster worker, CLI) may have drawn the same id: draw again.
+  /**
+   * One multi-row INSERT: all rows or none. Ids grow within this process; a
+   * collision means another process (cluster worker, CLI) drew the same id in
+   * the same millisecond: the statement is undone and ids are drawn again.
+   */
+  private insertRows(tokens: NewToken[]): number[] {
+    let statement = this.inserts.get(tokens.length);
+    if (statement === undefined) {
+      const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      statement = this.raw.prepare(
+        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at) VALUES ${tokens.map(() => row).join(', ')}`,
+      );
+      this.inserts.set(tokens.length, statement);
+    }
     for (;;) {
-      const id = nextId(token.createdAt);
-      const { changes } = this.insert.run(
-        id,
+      const ids = tokens.map((token) => this.drawId(token.createdAt));
+      const values = tokens.flatMap((token, i) => [
+        ids[i],
         token.kind,
         token.secretHash,
         token.clientId,
@@ -58,8 +64,13 @@ export class SqliteTokenStore implements TokenStore {
         token.familyId,
         token.createdAt,
         token.expiresAt,
-      );
-      if (changes === 1) return id;
+      ]);
+      try {
+        statement.run(values);
+        return ids;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+      }
     }
   }
 
@@ -68,22 +79,22 @@ export class SqliteTokenStore implements TokenStore {
     return row && tokenFromRow(row);
   }
 
-  consumeRefreshToken(id: number, now: number): Promise<boolean> {
-    return this.writer.write(() => this.consume.run(now, id).changes === 1);
+  /** Single use, decided inside the turn's transaction (sqlite-turn-writer.ts: the new pair commits with it). */
+  async consumeRefreshToken(id: number, now: number): Promise<boolean> {
+    return this.writer.decide(() => this.consume.run(now, id).changes === 1);
   }
 
+  // Revocations join the turn's transaction after every write before them, and
+  // are answered once committed: a token issued this turn is revoked too.
   async revokeToken(id: number, now: number): Promise<void> {
-    this.writer.flush(); // a token issued this turn is revoked too, never resurrected by a later insert
-    this.revoke.run(now, id);
+    await this.writer.write(() => this.revoke.run(now, id));
   }
 
   async revokeFamily(familyId: number, now: number): Promise<void> {
-    this.writer.flush();
-    this.revokeByFamily.run(now, familyId);
+    await this.writer.write(() => this.revokeByFamily.run(now, familyId));
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {
-    this.writer.flush();
-    this.revokeByUser.run(now, uid, clientId);
+    await this.writer.write(() => this.revokeByUser.run(now, uid, clientId));
   }
 }

@@ -1,73 +1,101 @@
 /**
  * Every write of one event-loop turn on the SQLite handle, in one transaction
  * (PERFORMANCE-NOTES.md: a commit per request, not the write itself, is what
- * costs). Token inserts, and the single-use consumptions of codes and refresh
- * tokens, queue here; each caller's promise settles once the transaction that
- * carried its write has committed, so nothing is answered before it is durable.
+ * costs). The first write of a turn opens the transaction (BEGIN IMMEDIATE:
+ * the write lock up front, other processes share the file); each write runs
+ * at once inside it; the transaction commits at the end of the turn
+ * (setImmediate).
  *
- * A write that fails (a constraint) fails alone: SQLite undoes only that
- * statement and the transaction goes on, so one caller's error never undoes
- * another's write; a write of several statements must be atomic itself (a
- * better-sqlite3 transaction function nested here runs as a SAVEPOINT). When SQLite rolls the whole transaction back (disk full,
- * I/O error) or the COMMIT fails, every caller of the turn gets the error.
+ * - `write(op)` settles once the commit that carried it is done: what is
+ *   answered to a client (a token) is durable before the answer.
+ * - `decide(op)` returns the write's result at once: for single-use
+ *   consumption, whose result (won or lost) is final within the transaction,
+ *   so that the tokens it allows are inserted in the same turn. Nothing is
+ *   answered from it alone: the answer waits on the tokens' `write`, in the
+ *   same or a later commit.
+ *
+ * A write that fails on a constraint fails alone (SQLite undoes only that
+ * statement); a write of several statements must be atomic itself (a
+ * better-sqlite3 transaction function called here runs as a SAVEPOINT). When
+ * SQLite rolls the whole transaction back (disk full, I/O error) or the
+ * COMMIT fails, every write of the turn fails with that error.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
-interface Pending {
-  op: () => unknown;
+interface Waiter {
+  value: unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 export class SqliteTurnWriter {
-  private queue: Pending[] = [];
-  private scheduled = false;
-  private readonly runAll: (queue: Pending[]) => Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>;
+  private open = false;
+  /** Set when SQLite rolled the turn's transaction back: every later write of the turn fails. */
+  private failure: { error: unknown } | undefined;
+  private waiters: Waiter[] = [];
+  private readonly begin: BetterSqlite3.Statement;
+  private readonly commit: BetterSqlite3.Statement;
+  private readonly rollback: BetterSqlite3.Statement;
 
-  constructor(raw: BetterSqlite3.Database) {
-    // BEGIN IMMEDIATE … COMMIT: takes the write lock up front (other processes share the file).
-    this.runAll = raw.transaction((queue: Pending[]) =>
-      queue.map(({ op }) => {
-        try {
-          return { ok: true as const, value: op() };
-        } catch (error) {
-          // SQLITE_FULL, IOERR, BUSY… may roll the whole transaction back:
-          // then nothing of this turn is written, and every caller gets that error.
-          if (!raw.inTransaction) throw error;
-          return { ok: false as const, error };
-        }
-      }),
-    ).immediate;
+  constructor(private readonly raw: BetterSqlite3.Database) {
+    this.begin = raw.prepare('BEGIN IMMEDIATE');
+    this.commit = raw.prepare('COMMIT');
+    this.rollback = raw.prepare('ROLLBACK');
   }
 
   /** Runs `op` in this turn's transaction; resolves with its result after the commit. */
   write<R>(op: () => R): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    let value: R;
+    try {
+      value = this.run(op);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<R>((resolve, reject) => this.waiters.push({ value, resolve: resolve as (value: unknown) => void, reject }));
   }
 
-  /** Commits what is queued now (a revocation first makes every earlier write visible). */
+  /** Runs `op` in this turn's transaction and returns its result now; it becomes durable with the turn's commit. */
+  decide<R>(op: () => R): R {
+    return this.run(op);
+  }
+
+  /** Commits the turn's transaction now (a revocation first makes every earlier write durable). */
   flush(): void {
-    this.scheduled = false;
-    if (this.queue.length === 0) return;
-    const queue = this.queue;
-    this.queue = [];
-    let results: ReturnType<typeof this.runAll>;
-    try {
-      results = this.runAll(queue);
-    } catch (error) {
-      for (const pending of queue) pending.reject(error);
-      return;
+    if (!this.open) return;
+    this.open = false;
+    const waiters = this.waiters;
+    const failure = this.failure;
+    this.waiters = [];
+    this.failure = undefined;
+    let error: unknown;
+    if (failure !== undefined) error = failure.error;
+    else {
+      try {
+        this.commit.run();
+      } catch (commitError) {
+        error = commitError;
+        if (this.raw.inTransaction) this.rollback.run();
+      }
     }
-    results.forEach((result, index) => {
-      const pending = queue[index]!;
-      if (result.ok) pending.resolve(result.value);
-      else pending.reject(result.error);
-    });
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve(waiter.value);
+      else waiter.reject(error);
+    }
+  }
+
+  private run<R>(op: () => R): R {
+    if (!this.open) {
+      this.begin.run(); // may throw SQLITE_BUSY after busy_timeout: the write fails, nothing is open
+      this.open = true;
+      setImmediate(() => this.flush());
+    }
+    if (this.failure !== undefined) throw this.failure.error;
+    try {
+      return op();
+    } catch (error) {
+      // SQLITE_FULL, IOERR… may roll the whole transaction back: the turn is lost.
+      if (!this.raw.inTransaction) this.failure = { error };
+      throw error;
+    }
   }
 }
