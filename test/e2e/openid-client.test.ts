@@ -67,7 +67,7 @@ describe('openid-client v6 against Gatehouse', () => {
       const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
       assert.equal(tokens.token_type, 'bearer');
       assert.equal(tokens.scope, 'basic email');
-      assert.equal(tokens.expiresIn(), 2592000);
+      assert.equal(tokens.expires_in, 2592000);
       assert.ok(tokens.refresh_token);
 
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
