@@ -99,26 +99,25 @@ export function basic(clientId: string, secret: string): string {
  * description matches `mentions` (the parameter it must name).
  */
 export async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: ErrorCode, mentions: RegExp): Promise<OAuthError> {
-  let caught: unknown;
   try {
     await (typeof promise === 'function' ? promise() : promise);
   } catch (error) {
-    caught = error;
+    return assertOAuthError(error, code, mentions);
   }
-  assert.ok(caught instanceof OAuthError, `expected an OAuthError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `description: ${caught.description}`);
-  assert.match(caught.description, mentions);
-  return caught;
+  return assertOAuthError(undefined, code, mentions);
 }
 
 /** The synchronous twin of rejectsWith. */
 export function throwsWith(fn: () => unknown, code: ErrorCode, mentions: RegExp): OAuthError {
-  let caught: unknown;
   try {
     fn();
   } catch (error) {
-    caught = error;
+    return assertOAuthError(error, code, mentions);
   }
+  return assertOAuthError(undefined, code, mentions);
+}
+
+function assertOAuthError(caught: unknown, code: ErrorCode, mentions: RegExp): OAuthError {
   assert.ok(caught instanceof OAuthError, `expected an OAuthError ${code}, got ${String(caught)}`);
   assert.equal(caught.code, code, `description: ${caught.description}`);
   assert.match(caught.description, mentions);
