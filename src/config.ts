@@ -3,7 +3,9 @@
  * read once, validated, frozen. Nothing else reads process.env.
  */
 import { DEFAULT_LIFETIMES, type Lifetimes } from './core/model.js';
-import { DEFAULT_DATABASE_URL } from './storage/sql/connect.js';
+
+/** SPEC §5: without --database or GATEHOUSE_DATABASE_URL, a SQLite file beside the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/gatehouse.db';
 
 export interface Config {
   databaseUrl: string;

@@ -10,7 +10,7 @@ import { lookupToken, type TokenLookup } from '../core/access-token.js';
 import { OAuthError, oauthError } from '../core/errors.js';
 import type { TokenRecord, User } from '../core/model.js';
 import { single, type Params } from '../core/params.js';
-import type { Services } from './app.js';
+import type { Services } from './context.js';
 import { JSON_TYPE, errorUri, noteFailure } from './errors.js';
 import { endOfTurn } from './end-of-turn.js';
 import { sendInsufficientScope } from './insufficient-scope.js';

@@ -10,7 +10,7 @@ import { OAuthError, type ErrorCode } from '../core/errors.js';
 import { ErrorPage } from '../views/oauth-pages.js';
 import { renderDocument } from '../views/layout.js';
 import { pageContext, rememberLang } from './page-context.js';
-import type { FailureLog } from './failure-log.js';
+import type { FailureLog } from '../core/failures.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const HTML_TYPE = 'text/html; charset=utf-8';

@@ -9,7 +9,7 @@ import { signIn } from '../core/accounts.js';
 import type { User } from '../core/model.js';
 import type { Params } from '../core/params.js';
 import { MESSAGES } from '../views/i18n.js';
-import type { Services } from './app.js';
+import type { Services } from './context.js';
 import { parseCookies, type Session } from './cookies.js';
 import { pageContext } from './page-context.js';
 

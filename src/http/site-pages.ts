@@ -9,9 +9,9 @@ import type { Params } from '../core/params.js';
 import { MESSAGES } from '../views/i18n.js';
 import { renderDocument } from '../views/layout.js';
 import { MessagePage } from '../views/oauth-pages.js';
-import type { Services } from './app.js';
+import type { Services } from './context.js';
 import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
+import { sendPage } from './send-page.js';
 import { csrfFor, csrfValid, currentUser } from './sign-in.js';
 
 export interface SignedIn {

@@ -1,6 +1,6 @@
 /** The developer console: the list of a developer's apps, registering one, and one app's page. */
 import { GRANT_TYPES, RESPONSE_TYPES, type App, type Scope } from '../core/model.js';
-import type { FailureRecord } from '../http/failure-log.js';
+import type { FailureRecord } from '../core/failures.js';
 import { UserNav } from './account-pages.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
-import type { FailureRecord } from '../../src/http/failure-log.js';
+import type { FailureRecord } from '../../src/core/failures.js';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/sql/connect.js';
 import { PER_APP, SqlFailureLog } from '../../src/storage/sql/failure-log.js';
 import { makeApp } from '../helpers/fixtures.js';

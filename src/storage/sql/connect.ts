@@ -35,7 +35,6 @@ export interface OpenOptions {
   appCacheTtlMs?: number;
 }
 
-export const DEFAULT_DATABASE_URL = 'sqlite:./data/gatehouse.db';
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   // pg is loaded only for PostgreSQL: a SQLite server does not carry it in memory (~15 MB of RSS).

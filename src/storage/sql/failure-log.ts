@@ -10,7 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AppStore } from '../../core/ports.js';
-import type { FailureLog, FailureRecord } from '../../http/failure-log.js';
+import type { FailureLog, FailureRecord } from '../../core/failures.js';
 import type { Database } from './schema.js';
 
 export const PER_APP = 50;

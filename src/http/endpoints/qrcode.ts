@@ -1,17 +1,18 @@
 /**
- * The device side of RFC 8628: /oauth/2.0/device/code (§3.1–3.2, both
- * dialects at once, SPEC §1) and /oauth/2.0/qrcode, an image of a pending
- * authorization's verification_uri_complete for the device to display.
+ * /oauth/2.0/qrcode: an image (PNG or SVG) of a pending device authorization's
+ * verification_uri_complete, for the device to display (SPEC §1).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { findPendingDevice, requestDeviceAuthorization, verificationUris } from '../core/device.js';
-import { OAuthError, oauthError } from '../core/errors.js';
-import { single } from '../core/params.js';
-import { formatUserCode, normaliseUserCode } from '../core/user-code.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { errorUri, JSON_TYPE, sendJsonError, TransportError } from './errors.js';
-import { UserCodeGuard } from './user-code-guard.js';
+import type { FastifyReply } from 'fastify';
+import { findPendingDevice, verificationUris } from '../../core/device.js';
+import { oauthError } from '../../core/errors.js';
+import { single } from '../../core/params.js';
+import { formatUserCode, normaliseUserCode } from '../../core/user-code.js';
+import type { RouteModule, Services } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { errorUri, JSON_TYPE, TransportError } from '../errors.js';
+import { UserCodeGuard } from '../user-code-guard.js';
+
+export const QRCODE_PATH = '/oauth/2.0/qrcode';
 
 const QR_FORMATS = ['png', 'svg'] as const;
 
@@ -33,26 +34,12 @@ function tooManyGuesses(services: Services, reply: FastifyReply, retryAfter: num
 /** Loaded on the first QR code: most instances rarely draw one, and it costs memory. */
 const qrcode = async () => (await import('qrcode')).default;
 
-export function registerDeviceRoutes(app: FastifyInstance, services: Services): void {
+export const qrcodeEndpoint: RouteModule = async (app, { services }) => {
   const { config, stores } = services;
   const guard = new UserCodeGuard(services.rateLimiter);
 
-  endpoint(app, '/oauth/2.0/device/code', ['GET', 'POST'], 'json', async (request, reply, params) => {
-    try {
-      const response = await requestDeviceAuthorization(
-        { apps: stores.apps, devices: stores.devices, lifetimes: config.lifetimes, knownScopes: services.knownScopes, issuer: config.issuer, now: services.clock.now() },
-        { authorization: request.headers.authorization, params },
-      );
-      // The device code is a credential: never cached (as RFC 6749 §5.1 says of tokens).
-      return reply.header('content-type', JSON_TYPE).header('cache-control', 'no-store').header('pragma', 'no-cache').send(JSON.stringify(response));
-    } catch (error) {
-      if (error instanceof OAuthError) return sendJsonError(services, request, reply, error, 'device');
-      throw error;
-    }
-  });
-
   // Identified by the user code, which the image itself shows: the URL reveals nothing the picture does not.
-  endpoint(app, '/oauth/2.0/qrcode', ['GET'], 'json', async (request, reply, params) => {
+  endpoint(app, QRCODE_PATH, ['GET'], 'json', async (request, reply, params) => {
     const format = single(params, 'format') ?? 'png';
     if (!(QR_FORMATS as readonly string[]).includes(format)) throw oauthError('invalid_request', `format ${format} is not supported: use png or svg`);
     const typed = single(params, 'code');
@@ -73,4 +60,4 @@ export function registerDeviceRoutes(app: FastifyInstance, services: Services): 
     }
     return reply.header('content-type', 'image/png').send(await (await qrcode()).toBuffer(target, { type: 'png', margin: 2, width: 256 }));
   });
-}
+};

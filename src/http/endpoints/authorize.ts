@@ -3,22 +3,22 @@
  * post back to the endpoint itself with the request's own parameters, then
  * the redirect back to the app (RFC 6749 §4.1, §4.2; SPEC §6).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest } from '../core/authorize.js';
-import { oauthError } from '../core/errors.js';
-import type { Params } from '../core/params.js';
-import { scopeCovers } from '../core/scopes.js';
-import { MESSAGES } from '../views/i18n.js';
-import { renderDocument } from '../views/layout.js';
-import { ConsentPage, LoginPage, MessagePage } from '../views/oauth-pages.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { sendAuthorizeFailure } from './errors.js';
-import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
-import { csrfFor, csrfValid, currentUser, signInFromForm } from './sign-in.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest } from '../../core/authorize.js';
+import { oauthError } from '../../core/errors.js';
+import type { Params } from '../../core/params.js';
+import { scopeCovers } from '../../core/scopes.js';
+import { MESSAGES } from '../../views/i18n.js';
+import { renderDocument } from '../../views/layout.js';
+import { ConsentPage, LoginPage, MessagePage } from '../../views/oauth-pages.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { sendAuthorizeFailure } from '../errors.js';
+import { pageContext } from '../page-context.js';
+import { sendPage } from '../send-page.js';
+import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
 
-const PATH = '/oauth/2.0/authorize';
+export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
 /** Fields of our own forms; everything else is the app's request, carried through the forms. */
 const FORM_FIELDS = new Set(['csrf_token', '_step', '_t', 'username', 'password', 'decision', 'lang']);
 
@@ -35,7 +35,7 @@ function withParams(path: string, fields: Record<string, string>): string {
   return `${path}?${new URLSearchParams(fields).toString()}`;
 }
 
-export function registerAuthorizeRoutes(app: FastifyInstance, services: Services): void {
+export const authorizeEndpoint: RouteModule = async (app, { services }) => {
   const { config, stores } = services;
   const validateDeps = {
     apps: stores.apps,
@@ -53,7 +53,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
     return reply.code(302).header('cache-control', 'no-store').header('location', location).send();
   };
 
-  endpoint(app, PATH, ['GET', 'POST'], 'page', async (request, reply, params) => {
+  endpoint(app, AUTHORIZE_PATH, ['GET', 'POST'], 'page', async (request, reply, params) => {
     let authz: AuthorizeRequest;
     try {
       authz = await validateAuthorizeRequest(validateDeps, params, request.headers.referer);
@@ -62,7 +62,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
       throw error;
     }
     // A page rendered for a POST still switches language with a GET that carries the app's request.
-    const ctx = { ...pageContext(request, authz.display), ...(request.method === 'POST' ? { url: withParams(PATH, carried(params)) } : {}) };
+    const ctx = { ...pageContext(request, authz.display), ...(request.method === 'POST' ? { url: withParams(AUTHORIZE_PATH, carried(params)) } : {}) };
     const t = MESSAGES[ctx.lang];
     const step = request.method === 'POST' && typeof params['_step'] === 'string' ? params['_step'] : undefined;
     // Every form post carries the CSRF token of this browser (RFC 9700 §4.7).
@@ -77,7 +77,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
     const rawStart = Number(params['_t']);
     const startedAt = step !== undefined && Number.isSafeInteger(rawStart) && rawStart <= now ? rawStart : now;
     const hidden = { ...carried(params), _t: String(startedAt) };
-    const form = (req: FastifyRequest) => ({ ctx, action: PATH, csrfToken: csrfFor(services, req, reply), hidden });
+    const form = (req: FastifyRequest) => ({ ctx, action: AUTHORIZE_PATH, csrfToken: csrfFor(services, req, reply), hidden });
 
     let signedIn = await currentUser(services, request);
     let message: string | undefined;
@@ -115,11 +115,11 @@ export function registerAuthorizeRoutes(app: FastifyInstance, services: Services
     }
     const allScopes = await stores.scopes.listScopes();
     const scopes = authz.scope.map((name) => allScopes.find((scope) => scope.name === name) ?? { name, description: '' });
-    const switchAccountHref = withParams(PATH, { ...carried(params), force_login: '1' });
+    const switchAccountHref = withParams(AUTHORIZE_PATH, { ...carried(params), force_login: '1' });
     return sendPage(
       request,
       reply,
       renderDocument(ConsentPage({ ...form(request), appName: authz.app.name, rootDomain: authz.app.rootDomain, scopes, username: user.username, switchAccountHref })),
     );
   });
-}
+};

@@ -3,23 +3,23 @@
  * operator allows it, and first-run setup: the one-time link `gatehouse serve`
  * prints while the database has no user.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountInputError, createAccount } from '../core/accounts.js';
-import { createFirstAccount, setupTokenValid } from '../core/first-run.js';
-import type { User } from '../core/model.js';
-import type { Params } from '../core/params.js';
-import { NewAccountPage } from '../views/account-pages.js';
-import { MESSAGES } from '../views/i18n.js';
-import { SITE_MESSAGES, type SiteMessages } from '../views/i18n-site.js';
-import { renderDocument } from '../views/layout.js';
-import { LoginPage, MessagePage } from '../views/oauth-pages.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { TransportError } from './errors.js';
-import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
-import { csrfFor, currentUser, signInFromForm } from './sign-in.js';
-import { field, localPath, rejectForgery, seeOther } from './site-pages.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountInputError, createAccount } from '../../core/accounts.js';
+import { createFirstAccount, setupTokenValid } from '../../core/first-run.js';
+import type { User } from '../../core/model.js';
+import type { Params } from '../../core/params.js';
+import { NewAccountPage } from '../../views/account-pages.js';
+import { MESSAGES } from '../../views/i18n.js';
+import { SITE_MESSAGES, type SiteMessages } from '../../views/i18n-site.js';
+import { renderDocument } from '../../views/layout.js';
+import { LoginPage, MessagePage } from '../../views/oauth-pages.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { TransportError } from '../errors.js';
+import { pageContext } from '../page-context.js';
+import { sendPage } from '../send-page.js';
+import { csrfFor, currentUser, signInFromForm } from '../sign-in.js';
+import { field, localPath, rejectForgery, seeOther } from '../site-pages.js';
 
 /** Sign-ups per client address per hour: each costs a password hash and a row. */
 const SIGNUPS = { limit: 10, window: 3600 };
@@ -31,7 +31,7 @@ function accountMessage(error: AccountInputError, s: SiteMessages): string {
   return s.usernameTaken;
 }
 
-export function registerSessionRoutes(app: FastifyInstance, services: Services): void {
+export const sessionPages: RouteModule = async (app, { services }) => {
   const { config, stores } = services;
 
   const signInAs = (reply: FastifyReply, user: User) => {
@@ -158,4 +158,4 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
     signInAs(reply, user);
     return seeOther(reply, '/console');
   });
-}
+};

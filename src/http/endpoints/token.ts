@@ -1,12 +1,13 @@
 /** /oauth/2.0/token (RFC 6749 §3.2): POST form, and GET query for Baidu clients (SPEC §1). */
-import type { FastifyInstance } from 'fastify';
-import { OAuthError } from '../core/errors.js';
-import { exchangeToken } from '../core/token-endpoint.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { JSON_TYPE, sendJsonError } from './errors.js';
+import { OAuthError } from '../../core/errors.js';
+import { exchangeToken } from '../../core/token-endpoint.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { JSON_TYPE, sendJsonError } from '../errors.js';
 
-export function registerTokenRoutes(app: FastifyInstance, services: Services): void {
+export const TOKEN_PATH = '/oauth/2.0/token';
+
+export const tokenEndpoint: RouteModule = async (app, { services }) => {
   const deps = {
     stores: services.stores,
     lifetimes: services.config.lifetimes,
@@ -14,7 +15,7 @@ export function registerTokenRoutes(app: FastifyInstance, services: Services): v
     knownScopes: services.knownScopes,
     grants: services.grants,
   };
-  endpoint(app, '/oauth/2.0/token', ['GET', 'POST'], 'json', async (request, reply, params) => {
+  endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     try {
       const response = await exchangeToken(deps, { authorization: request.headers.authorization, params });
       // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
@@ -28,4 +29,4 @@ export function registerTokenRoutes(app: FastifyInstance, services: Services): v
       throw error;
     }
   });
-}
+};

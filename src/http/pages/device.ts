@@ -5,21 +5,21 @@
  * back here with the code; every step looks the code up again, and every
  * miss counts as a guess (UserCodeGuard).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findPendingDevice } from '../core/device.js';
-import type { User } from '../core/model.js';
-import type { Params } from '../core/params.js';
-import { formatUserCode, normaliseUserCode } from '../core/user-code.js';
-import { DeviceCodeCard, DeviceCodePage } from '../views/device-pages.js';
-import { MESSAGES } from '../views/i18n.js';
-import { renderDocument } from '../views/layout.js';
-import { ConsentPage, LoginPage, MessagePage } from '../views/oauth-pages.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
-import { csrfFor, csrfValid, currentUser, signInFromForm } from './sign-in.js';
-import { UserCodeGuard } from './user-code-guard.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findPendingDevice } from '../../core/device.js';
+import type { User } from '../../core/model.js';
+import type { Params } from '../../core/params.js';
+import { formatUserCode, normaliseUserCode } from '../../core/user-code.js';
+import { DeviceCodeCard, DeviceCodePage } from '../../views/device-pages.js';
+import { MESSAGES } from '../../views/i18n.js';
+import { renderDocument } from '../../views/layout.js';
+import { ConsentPage, LoginPage, MessagePage } from '../../views/oauth-pages.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { pageContext } from '../page-context.js';
+import { sendPage } from '../send-page.js';
+import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
+import { UserCodeGuard } from '../user-code-guard.js';
 
 export const DEVICE_PAGE_PATHS = ['/oauth/2.0/device', '/device'] as const;
 
@@ -29,7 +29,7 @@ function field(params: Params, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function registerDevicePage(app: FastifyInstance, services: Services): void {
+export const devicePage: RouteModule = async (app, { services }) => {
   const { stores } = services;
   const guard = new UserCodeGuard(services.rateLimiter);
 
@@ -103,4 +103,4 @@ export function registerDevicePage(app: FastifyInstance, services: Services): vo
   };
 
   for (const path of DEVICE_PAGE_PATHS) endpoint(app, path, ['GET', 'POST'], 'page', handle(path));
-}
+};

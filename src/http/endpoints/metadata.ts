@@ -3,10 +3,9 @@
  * with every field SPEC §1 lists. Built from the issuer, so every URL in it is
  * one this instance serves (test/resource/metadata.test.ts checks each).
  */
-import type { FastifyInstance } from 'fastify';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { JSON_TYPE } from './errors.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { JSON_TYPE } from '../errors.js';
 
 /** SPEC §1: client_secret_post (Baidu), client_secret_basic (RFC 6749 §2.3.1), none for public apps. */
 const AUTH_METHODS = ['client_secret_post', 'client_secret_basic', 'none'];
@@ -39,10 +38,12 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
   };
 }
 
-export function registerMetadataRoutes(app: FastifyInstance, services: Services): void {
-  endpoint(app, '/.well-known/oauth-authorization-server', ['GET'], 'json', async (_request, reply) => {
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+export const metadataEndpoint: RouteModule = async (app, { services }) => {
+  endpoint(app, METADATA_PATH, ['GET'], 'json', async (_request, reply) => {
     const scopes = [...(await services.knownScopes())].sort();
     // Public and the same for everyone; a minute of caching spares the scope store.
     return reply.header('content-type', JSON_TYPE).header('cache-control', 'public, max-age=60').send(JSON.stringify(authorizationServerMetadata(services.config.issuer, scopes)));
   });
-}
+};

@@ -4,19 +4,19 @@
  * does not exist). The Secret Key appears only in the response that created
  * or rotated it; every change is a POST carrying the CSRF token.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppInputError, registerApp, rotateSecret, validateAppInput, type AppInput } from '../core/apps.js';
-import type { App } from '../core/model.js';
-import type { Params } from '../core/params.js';
-import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../views/console-pages.js';
-import { SITE_MESSAGES } from '../views/i18n-site.js';
-import { renderDocument } from '../views/layout.js';
-import { MessagePage } from '../views/oauth-pages.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
-import { field, fields, rejectForgery, requireUser, seeOther, type SignedIn } from './site-pages.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppInputError, registerApp, rotateSecret, validateAppInput, type AppInput } from '../../core/apps.js';
+import type { App } from '../../core/model.js';
+import type { Params } from '../../core/params.js';
+import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../../views/console-pages.js';
+import { SITE_MESSAGES } from '../../views/i18n-site.js';
+import { renderDocument } from '../../views/layout.js';
+import { MessagePage } from '../../views/oauth-pages.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { pageContext } from '../page-context.js';
+import { sendPage } from '../send-page.js';
+import { field, fields, rejectForgery, requireUser, seeOther, type SignedIn } from '../site-pages.js';
 
 const appPath = (clientId: string) => `/console/apps/${encodeURIComponent(clientId)}`;
 
@@ -37,7 +37,7 @@ function appInput(values: AppFormValues, ownerUid: string): AppInput {
   return { ...values, ownerUid };
 }
 
-export function registerConsoleRoutes(app: FastifyInstance, services: Services): void {
+export const consolePages: RouteModule = async (app, { services }) => {
   const { stores } = services;
 
   /** The page's language links must lead to a page that answers GET, whatever URL rendered it. */
@@ -146,4 +146,4 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services):
       return seeOther(reply, appPath(own.clientId));
     });
   }
-}
+};

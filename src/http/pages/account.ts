@@ -3,17 +3,16 @@
  * the authorization back: the remembered consent goes, and every token the
  * person granted that app stops working at once.
  */
-import type { FastifyInstance } from 'fastify';
-import { AccountPage, type AuthorizedApp } from '../views/account-pages.js';
-import { SITE_MESSAGES } from '../views/i18n-site.js';
-import { renderDocument } from '../views/layout.js';
-import type { Services } from './app.js';
-import { endpoint } from './endpoint.js';
-import { pageContext } from './page-context.js';
-import { sendPage } from './page-routes.js';
-import { field, rejectForgery, requireUser, seeOther } from './site-pages.js';
+import { AccountPage, type AuthorizedApp } from '../../views/account-pages.js';
+import { SITE_MESSAGES } from '../../views/i18n-site.js';
+import { renderDocument } from '../../views/layout.js';
+import type { RouteModule } from '../context.js';
+import { endpoint } from '../endpoint.js';
+import { pageContext } from '../page-context.js';
+import { sendPage } from '../send-page.js';
+import { field, rejectForgery, requireUser, seeOther } from '../site-pages.js';
 
-export function registerAccountRoutes(app: FastifyInstance, services: Services): void {
+export const accountPages: RouteModule = async (app, { services }) => {
   const { stores } = services;
 
   endpoint(app, '/account', ['GET'], 'page', async (request, reply, params) => {
@@ -46,4 +45,4 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     await stores.tokens.revokeUserTokens(who.user.uid, clientId, now);
     return seeOther(reply, `/account?${new URLSearchParams({ revoked: clientId })}`);
   });
-}
+};
