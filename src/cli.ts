@@ -47,6 +47,10 @@ function describeApp(app: App) {
     public: app.isPublic,
     resource_server: app.isResourceServer,
     disabled: app.disabled,
+    subject_type: app.subjectType,
+    id_token_signed_response_alg: app.idTokenAlg,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    backchannel_logout_uri: app.backchannelLogoutUri,
     created_at: new Date(app.createdAt).toISOString(),
   };
 }
@@ -129,6 +133,10 @@ clients
   .option('--scopes <list>', 'scopes it may request (default basic)', list)
   .option('--public', 'a public app (no Secret Key; PKCE required)')
   .option('--resource-server', 'may introspect any token')
+  .option('--subject-type <type>', 'the sub of its id_tokens: public (the uid) or pairwise (its getInfo openid)')
+  .option('--id-token-alg <alg>', 'id_token signing algorithm: RS256 (default), PS256, ES256 or EdDSA')
+  .option('--post-logout-redirect-uri <uri>', 'where RP-initiated logout may send the browser (repeatable)', collect)
+  .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed (Back-Channel Logout 1.0)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -145,6 +153,10 @@ clients
           scopes: options.scopes,
           isPublic: options.public === true,
           isResourceServer: options.resourceServer === true,
+          subjectType: options.subjectType,
+          idTokenAlg: options.idTokenAlg,
+          postLogoutRedirectUris: options.postLogoutRedirectUri,
+          backchannelLogoutUri: options.backchannelLogoutUri,
         },
         known,
         Date.now(),
@@ -213,12 +225,16 @@ program
   .requiredOption('--username <username>')
   .requiredOption('--password <password>')
   .option('--email <address>', 'the address apps granted the email scope may read')
+  .option('--name <name>', 'the display name apps granted the profile scope may read')
+  .option('--email-verified', 'the platform has checked the address (the email_verified claim)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
-      const user = await createAccount(stores.users, options.username, options.password, Date.now(), options.email);
-      print(options.json === true, { uid: user.uid, username: user.username }, `user ${user.username} created, uid ${user.uid}`);
+      const profile = { email: options.email, name: options.name, emailVerified: options.emailVerified === true };
+      const user = await createAccount(stores.users, options.username, options.password, Date.now(), profile);
+      const value = { uid: user.uid, username: user.username, email: user.email ?? null, name: user.name ?? null, email_verified: user.emailVerified };
+      print(options.json === true, value, `user ${user.username} created, uid ${user.uid}`);
     });
   });
 

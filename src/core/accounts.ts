@@ -11,18 +11,35 @@ const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 // Deliberately loose (RFC 5321 addresses are hard to validate by pattern): one @, no spaces, a dot in the domain.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
+/** What a person's profile may say beyond the username (the OIDC `profile` and `email` claims). */
+export interface Profile {
+  email?: string | undefined;
+  name?: string | undefined;
+  emailVerified?: boolean | undefined;
+}
+
+/** A profile as given (CLI, admin API), checked; the message names the field. */
+export function checkProfile(profile: Profile): Profile {
+  const { email, name } = profile;
+  if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
+  if (name !== undefined && (name.trim() === '' || name.length > 200)) throw new AccountInputError('name must be 1 to 200 characters');
+  if (profile.emailVerified === true && email === undefined) throw new AccountInputError('email_verified needs an email');
+  return profile;
+}
+
 export async function createAccount(
   users: Pick<UserStore, 'createUser'>,
   username: string,
   password: string,
   now: number,
-  email?: string,
+  profile: Profile | string = {},
 ): Promise<User> {
   if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -');
   if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters');
-  if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
-  const user: User = { uid: String(nextId(now)), username, passwordHash: await hashPassword(password), createdAt: now };
+  const { email, name, emailVerified } = checkProfile(typeof profile === 'string' ? { email: profile } : profile);
+  const user: User = { uid: String(nextId(now)), username, passwordHash: await hashPassword(password), createdAt: now, emailVerified: emailVerified ?? false, updatedAt: now };
   if (email !== undefined) user.email = email;
+  if (name !== undefined) user.name = name.trim();
   if (!(await users.createUser(user))) throw new AccountInputError(`username ${username} is taken`);
   return user;
 }

@@ -1,5 +1,5 @@
 /** Registering and changing apps: the rules shared by the command line and the developer console. */
-import { GRANT_TYPES, RESPONSE_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
+import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
 import type { AppStore } from './ports.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
@@ -14,6 +14,11 @@ export interface AppInput {
   isPublic?: boolean;
   isResourceServer?: boolean;
   ownerUid?: string | null;
+  /** OpenID Connect (SPEC §7 "Apps"). */
+  subjectType?: string;
+  idTokenAlg?: string;
+  postLogoutRedirectUris?: string[];
+  backchannelLogoutUri?: string | null;
 }
 
 /** A mistake in what an operator or developer asked for; the message says which field and why. */
@@ -34,23 +39,55 @@ function pick<T extends string>(values: string[] | undefined, allowed: readonly 
   return [...new Set(values)] as T[];
 }
 
-/** A registered redirect URI must itself be usable: absolute, no fragment, no user info. */
-function checkRegisteredUri(uri: string, rootDomain: string): string {
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, what: string): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/**
+ * A registered redirect URI (or post-logout redirect URI) must itself be
+ * usable: absolute, no fragment, no user info, under the app's root domain.
+ */
+function checkRegisteredUri(uri: string, rootDomain: string, what = 'redirect URI'): string {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw new AppInputError(`redirect URI ${JSON.stringify(uri)} is not an absolute URI`);
+    throw new AppInputError(`${what} ${JSON.stringify(uri)} is not an absolute URI`);
   }
-  if (uri.includes('#')) throw new AppInputError(`redirect URI ${uri} must not have a fragment`);
-  if (url.username !== '' || url.password !== '') throw new AppInputError(`redirect URI ${uri} must not carry user information`);
-  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`redirect URI ${uri} has a forbidden scheme`);
+  if (uri.includes('#')) throw new AppInputError(`${what} ${uri} must not have a fragment`);
+  if (url.username !== '' || url.password !== '') throw new AppInputError(`${what} ${uri} must not carry user information`);
+  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`${what} ${uri} has a forbidden scheme`);
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   if ((url.protocol === 'https:' || url.protocol === 'http:') && !loopback && registrableDomain(url.hostname) !== rootDomain) {
-    throw new AppInputError(`redirect URI ${uri} is not under the root domain ${rootDomain}`);
+    throw new AppInputError(`${what} ${uri} is not under the root domain ${rootDomain}`);
   }
   return uri;
 }
+
+/**
+ * Back-Channel Logout §2.2: an absolute https URL without fragment that
+ * Gatehouse POSTs to. Plain http is accepted for loopback hosts only; whether
+ * a private or loopback address is ever fetched is the fetcher's rule
+ * (GATEHOUSE_ALLOW_PRIVATE_FETCH), not this one's.
+ */
+function checkBackchannelUri(uri: string): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new AppInputError(`back-channel logout URI ${JSON.stringify(uri)} is not an absolute URI`);
+  }
+  if (uri.includes('#')) throw new AppInputError(`back-channel logout URI ${uri} must not have a fragment`);
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new AppInputError(`back-channel logout URI ${uri} must be https (plain http only on a loopback host)`);
+  }
+  return uri;
+}
+
+const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
   const name = input.name.trim();
@@ -61,9 +98,9 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
   } catch (error) {
     throw new AppInputError((error as Error).message);
   }
-  const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => uri.trim()).filter((uri) => uri !== ''))].map((uri) =>
-    checkRegisteredUri(uri, rootDomain),
-  );
+  const redirectUris = uniqueTrimmed(input.redirectUris).map((uri) => checkRegisteredUri(uri, rootDomain));
+  const postLogoutRedirectUris = uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI'));
+  const backchannel = input.backchannelLogoutUri?.trim();
   const grantTypes: GrantTypeName[] = pick(input.grantTypes, GRANT_TYPES, 'grant type');
   const responseTypes: ResponseTypeName[] = pick(input.responseTypes, RESPONSE_TYPES, 'response type');
   const scopes = [...new Set(input.scopes ?? ['basic'])];
@@ -79,6 +116,10 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     isPublic: input.isPublic ?? false,
     isResourceServer: input.isResourceServer ?? false,
     ownerUid: input.ownerUid ?? null,
+    subjectType: oneOf(input.subjectType, SUBJECT_TYPES, APP_DEFAULTS.subjectType, 'subject type'),
+    idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm'),
+    postLogoutRedirectUris,
+    backchannelLogoutUri: backchannel === undefined || backchannel === '' ? null : checkBackchannelUri(backchannel),
   };
 }
 

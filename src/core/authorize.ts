@@ -157,6 +157,7 @@ export async function completeAuthorization(deps: CompleteDeps, request: Authori
       codeChallengeMethod: request.pkce?.method ?? null,
       createdAt: deps.now,
       expiresAt: deps.now + deps.lifetimes.authorizationCode * 1000,
+      signIn: null,
     });
     return buildRedirect(base, { code: formatToken(id, secret), state: request.state }, 'query');
   }

@@ -27,6 +27,20 @@ export const ERRORS = {
   insufficient_scope: { status: 403, description: 'the access token does not carry the scope this call needs' },
   server_error: { status: 500, description: 'the server hit an unexpected condition' },
   temporarily_unavailable: { status: 503, description: 'the server is temporarily unable to handle the request' },
+  // Part II (SPEC §11). OpenID Connect Core §3.1.2.6: prompt=none could not be satisfied (always sent back to the app).
+  login_required: { status: 400, description: 'the user must sign in, and prompt=none forbids asking' },
+  consent_required: { status: 400, description: 'the user must consent, and prompt=none forbids asking' },
+  interaction_required: { status: 400, description: 'the request needs the user, and prompt=none forbids asking' },
+  // RFC 9126 §2.2: a pushed request_uri unknown, used, expired or of another app.
+  invalid_request_uri: { status: 400, description: 'the request_uri is unknown, used, expired or issued to another app' },
+  // RFC 9449 §7.1, §8: 400 at the token endpoint, 401 with a DPoP challenge at resources.
+  invalid_dpop_proof: { status: 400, description: 'the DPoP proof is missing or invalid' },
+  use_dpop_nonce: { status: 400, description: 'the DPoP proof must carry the nonce the server gave' },
+  // RFC 8707 §2: a resource that is malformed or not allowed for the app.
+  invalid_target: { status: 400, description: 'the requested resource is invalid, unknown or not allowed' },
+  // RFC 7591 §3.2.2: dynamic registration.
+  invalid_redirect_uri: { status: 400, description: 'the value of one or more redirect_uris is invalid' },
+  invalid_client_metadata: { status: 400, description: 'the value of one of the client metadata fields is invalid' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

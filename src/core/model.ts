@@ -3,8 +3,17 @@
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code'] as const;
 export type GrantTypeName = (typeof GRANT_TYPES)[number];
 
-export const RESPONSE_TYPES = ['code', 'token'] as const;
+/** RFC 6749 §3.1.1 and OpenID Connect Core §3.2/§3.3 (`id_token`, `id_token token`: the implicit flow of OIDC). */
+export const RESPONSE_TYPES = ['code', 'token', 'id_token', 'id_token token'] as const;
 export type ResponseTypeName = (typeof RESPONSE_TYPES)[number];
+
+/** The algorithms Gatehouse signs id_tokens (and JWTs) with (SPEC §7; RS256 is OIDC Core §15.1's default). */
+export const SIGNING_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+/** OIDC Core §8: `public` (the uid) or `pairwise` (getInfo's per-app openid). */
+export const SUBJECT_TYPES = ['public', 'pairwise'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export interface App {
   clientId: string;
@@ -23,7 +32,23 @@ export interface App {
   /** The developer account that owns the app (console), if any. */
   ownerUid: string | null;
   createdAt: number;
+  /** OpenID Connect (SPEC §7): the `sub` an app sees. */
+  subjectType: SubjectType;
+  /** id_token_signed_response_alg (OIDC Dynamic Registration §2), default RS256. */
+  idTokenAlg: SigningAlg;
+  /** RP-Initiated Logout §3.1: where the browser may go after logout, exact matches only. */
+  postLogoutRedirectUris: string[];
+  /** Back-Channel Logout §2.2: where logout tokens are POSTed, if anywhere. */
+  backchannelLogoutUri: string | null;
 }
+
+/** What a new app gets when nothing else is asked for. */
+export const APP_DEFAULTS = {
+  subjectType: 'public',
+  idTokenAlg: 'RS256',
+  postLogoutRedirectUris: [],
+  backchannelLogoutUri: null,
+} as const satisfies Partial<App>;
 
 export interface User {
   uid: string;
@@ -32,11 +57,31 @@ export interface User {
   createdAt: number;
   /** Present when the user has one; apps read it with the `email` scope. */
   email?: string;
+  /** The person's display name (OIDC `name`, `profile` scope), when set. */
+  name?: string;
+  /** Whether the platform checked the address (OIDC `email_verified`). */
+  emailVerified: boolean;
+  /** When the profile last changed (OIDC `updated_at`), ms. */
+  updatedAt: number;
 }
 
 export interface Scope {
   name: string;
   description: string;
+}
+
+/**
+ * What an OpenID Connect sign-in carries from the authorize request to the
+ * id_tokens issued from it (OIDC Core §2, §3.1.3.6): kept with the code and
+ * with its refresh tokens, so a refreshed id_token keeps the original.
+ */
+export interface SignInContext {
+  /** The request's nonce, when it had one (OIDC Core §3.1.2.1). */
+  nonce?: string;
+  /** When the person last typed their password (ms): the id_token's auth_time. */
+  authTime: number;
+  /** The sign-in session (the id_token's sid, Back-Channel Logout §2.1). */
+  sid: string;
 }
 
 export interface AuthorizationCode {
@@ -58,6 +103,8 @@ export interface AuthorizationCode {
    * after storing its tokens, so a replay revokes them whichever commits first.
    */
   replayedAt: number | null;
+  /** Set when the request was an OpenID Connect one (scope openid). */
+  signIn: SignInContext | null;
 }
 
 /** Where a device authorization stands (RFC 8628 §3.3: the person approves or declines on the verification page). */

@@ -3,9 +3,9 @@
  * shared by every instance (configuration or the database's settings table),
  * so a request may land on any instance; nothing lives in process memory.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { parse, serialize, type SerializeOptions } from 'cookie';
-import { mintSecret } from '../core/tokens.js';
+import { mintSecret, randomId } from '../core/tokens.js';
 
 export const SESSION_COOKIE = 'gh_session';
 export const CSRF_COOKIE = 'gh_csrf';
@@ -16,8 +16,15 @@ const SESSION_SECONDS = 24 * 3600;
 
 export interface Session {
   uid: string;
-  /** When the person last typed their password (ms), for force_login. */
+  /** When the person last typed their password (ms), for force_login, max_age and auth_time. */
   authTime: number;
+  /** The sign-in session's id: the id_token's `sid` (Back-Channel Logout 1.0 §2.1), new at every sign-in. */
+  sid: string;
+}
+
+/** A new sign-in of `uid` now. */
+export function newSession(uid: string, now: number): Session {
+  return { uid, authTime: now, sid: randomId(16) };
 }
 
 export class CookieSigner {
@@ -43,7 +50,7 @@ export class CookieSigner {
   }
 
   sessionCookie(session: Session, now: number): string {
-    const body = Buffer.from(JSON.stringify({ u: session.uid, t: session.authTime, e: now + SESSION_SECONDS * 1000 })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ u: session.uid, t: session.authTime, s: session.sid, e: now + SESSION_SECONDS * 1000 })).toString('base64url');
     return serialize(SESSION_COOKIE, `${body}.${this.mac(`session|${body}`)}`, this.options(SESSION_SECONDS));
   }
 
@@ -59,9 +66,11 @@ export class CookieSigner {
     const body = raw.slice(0, dot);
     if (!this.verify(`session|${body}`, raw.slice(dot + 1))) return undefined;
     try {
-      const data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { u: unknown; t: unknown; e: unknown };
+      const data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { u: unknown; t: unknown; s?: unknown; e: unknown };
       if (typeof data.u !== 'string' || typeof data.t !== 'number' || typeof data.e !== 'number' || data.e <= now) return undefined;
-      return { uid: data.u, authTime: data.t };
+      // A session signed before sessions had ids keeps a stable one, derived from its own cookie.
+      const sid = typeof data.s === 'string' ? data.s : createHash('sha256').update(body).digest('base64url').slice(0, 22);
+      return { uid: data.u, authTime: data.t, sid };
     } catch {
       return undefined;
     }

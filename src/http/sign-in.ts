@@ -10,13 +10,13 @@ import type { User } from '../core/model.js';
 import type { Params } from '../core/params.js';
 import { MESSAGES } from '../views/i18n.js';
 import type { Services } from './context.js';
-import { parseCookies, type Session } from './cookies.js';
+import { newSession, parseCookies, type Session } from './cookies.js';
 import { pageContext } from './page-context.js';
 
 const PER_ACCOUNT = { limit: 10, window: 600 };
 const PER_ADDRESS = { limit: 100, window: 600 };
 
-export type SignInResult = { ok: true; user: User } | { ok: false; message: string; status: number; username: string };
+export type SignInResult = { ok: true; user: User; session: Session } | { ok: false; message: string; status: number; username: string };
 
 function text(params: Params, name: string): string {
   const value = params[name];
@@ -47,8 +47,9 @@ export async function signInFromForm(services: Services, request: FastifyRequest
   }
   await services.rateLimiter.reset(accountKey);
   const now = services.clock.now();
-  reply.header('set-cookie', services.cookies.sessionCookie({ uid: user.uid, authTime: now }, now));
-  return { ok: true, user };
+  const session = newSession(user.uid, now);
+  reply.header('set-cookie', services.cookies.sessionCookie(session, now));
+  return { ok: true, user, session };
 }
 
 /** The signed-in person of this request, if any. */

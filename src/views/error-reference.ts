@@ -125,6 +125,58 @@ const en: Reference = {
     summary: 'The server cannot handle the request right now (for example its database is unreachable).',
     causes: [{ cause: 'Maintenance or an outage.', fix: 'Retry after the time given in Retry-After.' }],
   },
+  login_required: {
+    summary: 'The app asked with prompt=none, but nobody is signed in (or a different person is than id_token_hint names), and prompt=none forbids showing the sign-in page.',
+    causes: [
+      { cause: 'No signed-in session in this browser, or the session expired.', fix: 'Send the person through the authorize endpoint again without prompt=none, so that they can sign in.' },
+      { cause: 'id_token_hint names another user than the one signed in, or does not verify.', fix: 'Drop the hint, or send it only for the user you expect; a hint must be an id_token this server issued.' },
+    ],
+  },
+  consent_required: {
+    summary: 'The app asked with prompt=none, but the person has not yet approved these scopes for it.',
+    causes: [{ cause: 'First sign-in to this app, new scopes, or the person revoked the app on their account page.', fix: 'Send the person through the authorize endpoint without prompt=none, so that they can approve.' }],
+  },
+  interaction_required: {
+    summary: 'The request needs the person to act (confirm, or sign in again), and prompt=none forbids asking.',
+    causes: [
+      { cause: 'prompt=none was combined with another prompt value, with confirm_login=1 or force_login=1.', fix: 'Send prompt=none alone, or leave it out.' },
+      { cause: 'max_age requires a fresh sign-in.', fix: 'Send the person through the authorize endpoint without prompt=none.' },
+    ],
+  },
+  invalid_request_uri: {
+    summary: 'The request_uri does not name a pushed authorization request this app may use.',
+    causes: [
+      { cause: 'It was already used (each is single use), or expired (60 seconds by default).', fix: 'Push the request again to /oauth/2.0/par just before redirecting the person, and use its request_uri once.' },
+      { cause: 'It was pushed by another app, or was never issued.', fix: 'Send the client_id that pushed it, and the request_uri exactly as /oauth/2.0/par returned it.' },
+    ],
+  },
+  invalid_dpop_proof: {
+    summary: 'The DPoP proof (RFC 9449) in the DPoP header is missing, malformed, or does not match this request or token.',
+    causes: [
+      { cause: 'No DPoP header, although the app or the token requires one.', fix: 'Send a fresh proof with every token request and every call with a DPoP-bound token.' },
+      { cause: 'htm or htu differ from this request, iat is more than 60 s off, the jti was used before, or ath is not the hash of the token.', fix: 'Make a new proof per request with the exact method and URL (no query or fragment), the current time and a new jti.' },
+      { cause: 'The proof is signed with another key than the token is bound to, or with an algorithm that is not allowed.', fix: 'Sign with the key the token was issued for, using ES256, EdDSA, RS256 or PS256; put only the public key in jwk.' },
+    ],
+  },
+  use_dpop_nonce: {
+    summary: 'The server requires a DPoP nonce, and the proof carried none or a stale one.',
+    causes: [{ cause: 'The server gave a nonce in the DPoP-Nonce header that the proof did not carry, or it is older than 5 minutes.', fix: 'Retry with a new proof whose nonce claim is the value of the DPoP-Nonce header of this response.' }],
+  },
+  invalid_target: {
+    summary: 'A resource parameter (RFC 8707) is malformed or names a resource this app may not ask for.',
+    causes: [
+      { cause: 'resource is not an absolute URI, or has a fragment.', fix: 'Send the resource server\'s absolute URI, without fragment.' },
+      { cause: 'The app does not list that resource, or a refresh asked for one the grant did not include.', fix: 'Register the resource for the app, or ask only for resources of the original grant.' },
+    ],
+  },
+  invalid_redirect_uri: {
+    summary: 'One of the redirect_uris of a registration is not acceptable.',
+    causes: [{ cause: 'A URI is relative, has a fragment, a wildcard, a forbidden scheme, plain http off loopback, or the URIs span several root domains.', fix: 'Register absolute https URIs under one domain (http only on loopback, custom schemes for native apps).' }],
+  },
+  invalid_client_metadata: {
+    summary: 'A field of the client metadata of a registration is invalid.',
+    causes: [{ cause: 'A field has the wrong type, an unsupported value, or the metadata is too large.', fix: 'Fix the field the error_description names and register again.' }],
+  },
 };
 
 const zhCN: Reference = {
@@ -238,6 +290,58 @@ const zhCN: Reference = {
   temporarily_unavailable: {
     summary: '服务器暂时无法处理请求（例如数据库不可达）。',
     causes: [{ cause: '维护或故障。', fix: '按 Retry-After 给出的时间后重试。' }],
+  },
+  login_required: {
+    summary: '应用以 prompt=none 发起请求，但当前浏览器没有已登录的用户（或登录的不是 id_token_hint 指定的用户），而 prompt=none 不允许显示登录页。',
+    causes: [
+      { cause: '浏览器中没有登录会话，或会话已过期。', fix: '不带 prompt=none 再次将用户引导至授权地址，让用户登录。' },
+      { cause: 'id_token_hint 指定的用户与已登录用户不同，或该 hint 无法验证。', fix: '去掉 hint，或只为预期的用户发送；hint 必须是本服务器签发的 id_token。' },
+    ],
+  },
+  consent_required: {
+    summary: '应用以 prompt=none 发起请求，但用户尚未同意授予这些权限。',
+    causes: [{ cause: '首次登录该应用、申请了新权限，或用户已在账号页面收回授权。', fix: '不带 prompt=none 将用户引导至授权地址，让用户同意。' }],
+  },
+  interaction_required: {
+    summary: '请求需要用户操作（确认或重新登录），而 prompt=none 不允许询问用户。',
+    causes: [
+      { cause: 'prompt=none 与其他 prompt 值、confirm_login=1 或 force_login=1 同时使用。', fix: '单独发送 prompt=none，或不发送。' },
+      { cause: 'max_age 要求用户重新登录。', fix: '不带 prompt=none 将用户引导至授权地址。' },
+    ],
+  },
+  invalid_request_uri: {
+    summary: 'request_uri 不是该应用可用的推送授权请求（PAR）。',
+    causes: [
+      { cause: '它已被使用（每个只能用一次）或已过期（默认 60 秒）。', fix: '在跳转用户前重新向 /oauth/2.0/par 推送请求，并只使用一次返回的 request_uri。' },
+      { cause: '它由其他应用推送，或从未签发过。', fix: '使用推送它的 client_id，并原样发送 /oauth/2.0/par 返回的 request_uri。' },
+    ],
+  },
+  invalid_dpop_proof: {
+    summary: 'DPoP 请求头中的 DPoP 证明（RFC 9449）缺失、格式错误，或与本次请求或令牌不符。',
+    causes: [
+      { cause: '应用或令牌要求 DPoP，但请求没有 DPoP 头。', fix: '每次令牌请求、每次使用 DPoP 绑定令牌的调用都发送新的证明。' },
+      { cause: 'htm 或 htu 与本次请求不同，iat 偏差超过 60 秒，jti 已被使用，或 ath 不是该令牌的哈希。', fix: '每个请求生成新证明：准确的方法和 URL（不含查询串和片段）、当前时间和新的 jti。' },
+      { cause: '证明的签名密钥不是令牌绑定的密钥，或签名算法不被允许。', fix: '用令牌签发时绑定的密钥签名，算法为 ES256、EdDSA、RS256 或 PS256；jwk 中只放公钥。' },
+    ],
+  },
+  use_dpop_nonce: {
+    summary: '服务器要求 DPoP nonce，但证明中没有或已过期。',
+    causes: [{ cause: '服务器在 DPoP-Nonce 响应头中给出了 nonce，证明未携带，或该 nonce 已超过 5 分钟。', fix: '用新的证明重试，其 nonce 声明取本次响应 DPoP-Nonce 头的值。' }],
+  },
+  invalid_target: {
+    summary: 'resource 参数（RFC 8707）格式错误，或指定了该应用不允许申请的资源。',
+    causes: [
+      { cause: 'resource 不是绝对 URI，或带有片段。', fix: '发送资源服务器的绝对 URI，不带片段。' },
+      { cause: '应用未登记该资源，或刷新时申请了原授权中没有的资源。', fix: '为应用登记该资源，或只申请原授权包含的资源。' },
+    ],
+  },
+  invalid_redirect_uri: {
+    summary: '注册请求中的某个 redirect_uris 不可接受。',
+    causes: [{ cause: 'URI 为相对地址、带片段或通配符、协议不允许、非回环地址使用 http，或多个 URI 分属不同根域名。', fix: '登记同一域名下的绝对 https 地址（http 仅限回环地址，原生应用可用自定义协议）。' }],
+  },
+  invalid_client_metadata: {
+    summary: '注册请求中的某个客户端元数据字段无效。',
+    causes: [{ cause: '字段类型错误、取值不受支持，或元数据过大。', fix: '按 error_description 指出的字段修正后重新注册。' }],
   },
 };
 

@@ -45,7 +45,7 @@ describe('gatehouse command line', () => {
     assert.match(created['client_id'] as string, /^[A-Za-z0-9._~-]{16,}$/);
     assert.match(created['client_secret'] as string, /^[A-Za-z0-9._~-]{43}$/);
     assert.deepEqual(created['grant_types'], ['authorization_code', 'refresh_token', 'client_credentials', 'device_code']);
-    assert.deepEqual(created['response_types'], ['code', 'token']);
+    assert.deepEqual(created['response_types'], ['code', 'token', 'id_token', 'id_token token']);
     assert.deepEqual(created['scopes'], ['basic']);
     assert.deepEqual(created['redirect_uris'], ['https://app.example.com/cb']);
   });
@@ -83,6 +83,38 @@ describe('gatehouse command line', () => {
     assert.match(uid, /^\d+$/);
     const scope = await gatehouse('scopes', 'create', '--name', 'photos', '--description', 'Read your photos');
     assert.equal(scope.code, 0, scope.stderr);
+  });
+
+  test('clients create takes the OpenID Connect settings, shows them, and refuses a bad one by name', async () => {
+    const made = await gatehouse(
+      'clients', 'create', '--name', 'OIDC app', '--root-domain', 'example.com', '--subject-type', 'pairwise', '--id-token-alg', 'ES256',
+      '--post-logout-redirect-uri', 'https://app.example.com/bye', '--post-logout-redirect-uri', 'https://app.example.com/bye2',
+      '--backchannel-logout-uri', 'https://app.example.com/backchannel', '--json',
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const app = JSON.parse(made.stdout);
+    assert.deepEqual(
+      [app.subject_type, app.id_token_signed_response_alg, app.post_logout_redirect_uris, app.backchannel_logout_uri, app.response_types],
+      ['pairwise', 'ES256', ['https://app.example.com/bye', 'https://app.example.com/bye2'], 'https://app.example.com/backchannel', ['code', 'token', 'id_token', 'id_token token']],
+    );
+    const shown = JSON.parse((await gatehouse('clients', 'show', app.client_id, '--json')).stdout);
+    assert.deepEqual(shown, Object.fromEntries(Object.entries(app).filter(([key]) => key !== 'client_secret')));
+    const badAlg = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--id-token-alg', 'HS256');
+    assert.equal(badAlg.code, 1);
+    assert.equal(badAlg.stderr.trim(), 'gatehouse: unknown id_token signing algorithm "HS256": use RS256, PS256, ES256, EdDSA');
+    const badLogout = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--post-logout-redirect-uri', 'https://evil.test/bye');
+    assert.equal(badLogout.stderr.trim(), 'gatehouse: post-logout redirect URI https://evil.test/bye is not under the root domain example.com');
+    const badBackchannel = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--backchannel-logout-uri', 'http://app.example.com/bc');
+    assert.equal(badBackchannel.stderr.trim(), 'gatehouse: back-channel logout URI http://app.example.com/bc must be https (plain http only on a loopback host)');
+  });
+
+  test('users create takes a name and a verified email', async () => {
+    const made = await gatehouse('users', 'create', '--username', 'carol', '--password', 'correct horse', '--name', 'Carol Chen', '--email', 'carol@example.com', '--email-verified', '--json');
+    assert.equal(made.code, 0, made.stderr);
+    const user = JSON.parse(made.stdout);
+    assert.deepEqual([user.username, user.name, user.email, user.email_verified], ['carol', 'Carol Chen', 'carol@example.com', true]);
+    const unverifiable = await gatehouse('users', 'create', '--username', 'dave', '--password', 'correct horse', '--email-verified');
+    assert.equal(unverifiable.stderr.trim(), 'gatehouse: email_verified needs an email');
   });
 
   test('rotate-secret prints a new secret; the old one stops working; disable turns the app off', async () => {

@@ -43,8 +43,12 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     disabled: false,
     ownerUid: null,
     createdAt: T0,
+    subjectType: 'public',
+    idTokenAlg: 'RS256',
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: null,
     ...fields,
-  };
+  } as App;
   return { app, secret };
 }
 
@@ -77,8 +81,9 @@ export function codeFields(app: App, now: number, overrides: Partial<NewCode> = 
     codeChallengeMethod: null,
     createdAt: now,
     expiresAt: now + LIFETIMES.authorizationCode * 1000,
+    signIn: null,
     ...overrides,
-  };
+  } as NewCode;
 }
 
 /** Saves a code and returns the string the client would present (`id.secret`). */

@@ -34,7 +34,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       token_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_methods_supported: methods,
       introspection_endpoint_auth_methods_supported: methods,
-      scopes_supported: ['basic', 'email', 'netdisk'],
+      scopes_supported: ['basic', 'email', 'netdisk', 'offline_access', 'openid', 'profile'],
       service_documentation: `${issuer}/oauth/2.0/errors`,
       ui_locales_supported: ['en', 'zh-CN'],
     });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nextId } from '../../src/core/ids.js';
+import type { User } from '../../src/core/model.js';
 import type { NewToken } from '../../src/core/model.js';
 import type { Stores } from '../../src/core/ports.js';
 import { hashSecret, mintSecret, randomId } from '../../src/core/tokens.js';
@@ -58,6 +59,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.deepEqual(await s.apps.findApp(publicApp.clientId), publicApp);
         assert.equal(publicApp.secretHash, null);
       });
+      it('keeps the OpenID Connect settings, and an update of one keeps the others', async () => {
+        const { app } = makeApp({
+          subjectType: 'pairwise',
+          idTokenAlg: 'ES256',
+          postLogoutRedirectUris: ['https://app.example.com/bye'],
+          backchannelLogoutUri: 'https://app.example.com/backchannel',
+          responseTypes: ['code', 'id_token', 'id_token token'],
+        });
+        await s.apps.createApp(app);
+        assert.deepEqual(await s.apps.findApp(app.clientId), app);
+        assert.equal(await s.apps.updateApp(app.clientId, { idTokenAlg: 'EdDSA', name: 'Renamed' }), true);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, idTokenAlg: 'EdDSA', name: 'Renamed' });
+        // Concurrent updates of different settings both land.
+        await Promise.all([s.apps.updateApp(app.clientId, { subjectType: 'public' }), s.apps.updateApp(app.clientId, { backchannelLogoutUri: null }), s.apps.updateApp(app.clientId, { postLogoutRedirectUris: [] })]);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, idTokenAlg: 'EdDSA', name: 'Renamed', subjectType: 'public', backchannelLogoutUri: null, postLogoutRedirectUris: [] });
+      });
       it('finds nothing for an unknown client_id', async () => {
         assert.equal(await s.apps.findApp(`nobody-${randomId()}`), undefined);
       });
@@ -95,7 +112,12 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
     });
 
     describe('users', () => {
-      const user = () => ({ uid: `uid-${randomId()}`, username: `name-${randomId()}`, passwordHash: 'scrypt$x', createdAt: T0 });
+      const user = (): User => ({ uid: `uid-${randomId()}`, username: `name-${randomId()}`, passwordHash: 'scrypt$x', createdAt: T0, emailVerified: false, updatedAt: T0 });
+      it('keeps the OpenID profile: name, email and email_verified', async () => {
+        const alice: User = { ...user(), name: 'Alice Liddell', email: 'alice@example.com', emailVerified: true, updatedAt: T0 + 5 };
+        assert.equal(await s.users.createUser(alice), true);
+        assert.deepEqual(await s.users.findUserByUid(alice.uid), alice);
+      });
       it('creates a user, found by uid and by username, and counts it', async () => {
         const before = await s.users.countUsers();
         const alice = user();

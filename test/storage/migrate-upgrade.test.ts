@@ -34,7 +34,7 @@ function upgradeSuite(name: string, open: () => Promise<{ database: OpenedDataba
     });
 
     it(`applies ${names.at(-1)} over ${names.at(-2)} and keeps every row`, async () => {
-      const db = database.db as OpenedDatabase['db'] & { insertInto(table: string): any };
+      const db = database.db as unknown as { insertInto(table: string): any };
       const first = await migrateToLatest(database.db, previous);
       assert.deepEqual(first.results?.map((r) => r.migrationName), names.slice(0, -1));
 

@@ -27,7 +27,7 @@ function migrationSuite(name: string, connect: () => Promise<{ db: OpenedDatabas
       await cleanup();
     });
 
-    it('migrate an empty database to every table, with basic and email seeded', async () => {
+    it('migrate an empty database to every table, with basic, email and the OpenID scopes seeded', async () => {
       assert.deepEqual(await tables(), []);
       const result = await migrateToLatest(db.db);
       assert.deepEqual(
@@ -36,14 +36,14 @@ function migrationSuite(name: string, connect: () => Promise<{ db: OpenedDatabas
       );
       const created = await tables();
       for (const table of TABLES) assert.ok(created.includes(table), `${table}: ${created.join(', ')}`);
-      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email']);
+      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email', 'offline_access', 'openid', 'profile']);
     });
 
     it('do nothing when run again, keeping the data', async () => {
       await db.stores.scopes.saveScope({ name: 'netdisk', description: 'Your files' });
       const again = await migrateToLatest(db.db);
       assert.deepEqual(again.results, []);
-      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email', 'netdisk']);
+      assert.deepEqual((await db.stores.scopes.listScopes()).map((scope) => scope.name), ['basic', 'email', 'netdisk', 'offline_access', 'openid', 'profile']);
     });
   });
 }

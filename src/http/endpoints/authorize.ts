@@ -85,7 +85,7 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     let username: string | undefined;
     if (step === 'login') {
       const result = await signInFromForm(services, request, reply, params);
-      if (result.ok) signedIn = { session: { uid: result.user.uid, authTime: now }, user: result.user };
+      if (result.ok) signedIn = { session: result.session, user: result.user };
       else ({ message, status, username } = result);
     }
     if (message !== undefined || signedIn === undefined || (authz.forceLogin && signedIn.session.authTime < startedAt)) {

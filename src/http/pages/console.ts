@@ -110,7 +110,9 @@ export const consolePages: RouteModule = async (app, { services }) => {
     // Settings: the same rules as registration; public/confidential and resource server stay as they are.
     const values = formValues(params, own.isPublic);
     try {
-      const checked = validateAppInput({ ...appInput(values, who.user.uid), isResourceServer: own.isResourceServer }, await services.knownScopes());
+      // Settings the form does not show keep their values.
+      const kept = { isResourceServer: own.isResourceServer, subjectType: own.subjectType, idTokenAlg: own.idTokenAlg, postLogoutRedirectUris: own.postLogoutRedirectUris, backchannelLogoutUri: own.backchannelLogoutUri };
+      const checked = validateAppInput({ ...kept, ...appInput(values, who.user.uid) }, await services.knownScopes());
       await stores.apps.updateApp(own.clientId, checked);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;

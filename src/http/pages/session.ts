@@ -14,6 +14,7 @@ import { SITE_MESSAGES, type SiteMessages } from '../../views/i18n-site.js';
 import { renderDocument } from '../../views/layout.js';
 import { LoginPage, MessagePage } from '../../views/oauth-pages.js';
 import type { RouteModule } from '../context.js';
+import { newSession } from '../cookies.js';
 import { endpoint } from '../endpoint.js';
 import { TransportError } from '../errors.js';
 import { pageContext } from '../page-context.js';
@@ -36,7 +37,7 @@ export const sessionPages: RouteModule = async (app, { services }) => {
 
   const signInAs = (reply: FastifyReply, user: User) => {
     const now = services.clock.now();
-    reply.header('set-cookie', services.cookies.sessionCookie({ uid: user.uid, authTime: now }, now));
+    reply.header('set-cookie', services.cookies.sessionCookie(newSession(user.uid, now), now));
   };
 
   /** The new-account form of /signup and /setup, with what went wrong and what was typed. */

@@ -57,7 +57,10 @@ export class MemoryScopeStore implements ScopeStore {
   private readonly scopes = new Map<string, Scope>([
     ['basic', { name: 'basic', description: 'Your basic profile: user id, user name and portrait' }],
     ['email', { name: 'email', description: 'Your email address' }],
-  ]);
+      ['openid', { name: 'openid', description: 'Sign you in to the app with your account' }],
+    ['profile', { name: 'profile', description: 'Your name, user name, picture and when your profile changed' }],
+    ['offline_access', { name: 'offline_access', description: 'Keep access while you are away (a refresh token)' }],
+]);
   async listScopes() {
     return [...this.scopes.values()].sort((a, b) => a.name.localeCompare(b.name)).map(copy);
   }

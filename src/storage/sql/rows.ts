@@ -1,10 +1,54 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, TokenRecord } from '../../core/model.js';
+import { APP_DEFAULTS, type App, type AuthorizationCode, type GrantTypeName, type NewToken, type ResponseTypeName, type SignInContext, type TokenRecord } from '../../core/model.js';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
 const num = (value: unknown): number => Number(value);
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const list = (value: string): string[] => (value === '' ? [] : value.split(' '));
+
+// A response type may itself hold a space (`id_token token`): stored as `id_token+token`.
+const responseTypesFromColumn = (value: string): ResponseTypeName[] => list(value).map((type) => type.replace('+', ' ') as ResponseTypeName);
+const responseTypesToColumn = (types: readonly ResponseTypeName[]): string => types.map((type) => type.replace(' ', '+')).join(' ');
+
+/**
+ * The app settings kept in clients.metadata (JSON), by their wire names. Only
+ * what differs from APP_DEFAULTS needs to be there; an unknown member is
+ * ignored, so an older instance reads a newer row.
+ */
+interface AppMetadata {
+  subject_type?: App['subjectType'];
+  id_token_signed_response_alg?: App['idTokenAlg'];
+  post_logout_redirect_uris?: string[];
+  backchannel_logout_uri?: string | null;
+}
+
+type MetadataFields = Pick<App, 'subjectType' | 'idTokenAlg' | 'postLogoutRedirectUris' | 'backchannelLogoutUri'>;
+
+function metadataFromColumn(value: string | null | undefined): MetadataFields {
+  const data = (value ? JSON.parse(value) : {}) as AppMetadata;
+  return {
+    subjectType: data.subject_type ?? APP_DEFAULTS.subjectType,
+    idTokenAlg: data.id_token_signed_response_alg ?? APP_DEFAULTS.idTokenAlg,
+    postLogoutRedirectUris: data.post_logout_redirect_uris ?? [...APP_DEFAULTS.postLogoutRedirectUris],
+    backchannelLogoutUri: data.backchannel_logout_uri ?? APP_DEFAULTS.backchannelLogoutUri,
+  };
+}
+
+function metadataToColumn(app: MetadataFields): string {
+  const data: AppMetadata = {
+    subject_type: app.subjectType,
+    id_token_signed_response_alg: app.idTokenAlg,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    backchannel_logout_uri: app.backchannelLogoutUri,
+  };
+  return JSON.stringify(data);
+}
+
+const METADATA_KEYS = ['subjectType', 'idTokenAlg', 'postLogoutRedirectUris', 'backchannelLogoutUri'] as const;
+
+export function patchesMetadata(patch: Partial<App>): boolean {
+  return METADATA_KEYS.some((key) => patch[key] !== undefined);
+}
 
 export function appFromRow(row: ClientsTable): App {
   return {
@@ -14,13 +58,14 @@ export function appFromRow(row: ClientsTable): App {
     rootDomain: row.root_domain,
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     grantTypes: list(row.grant_types) as GrantTypeName[],
-    responseTypes: list(row.response_types) as ResponseTypeName[],
+    responseTypes: responseTypesFromColumn(row.response_types),
     scopes: list(row.scopes),
     isPublic: num(row.is_public) === 1,
     isResourceServer: num(row.is_resource_server) === 1,
     disabled: num(row.disabled) === 1,
     ownerUid: row.owner_uid,
     createdAt: num(row.created_at),
+    ...metadataFromColumn(row.metadata),
   };
 }
 
@@ -32,7 +77,7 @@ export function appToRow(app: App, now: number): ClientsTable {
     root_domain: app.rootDomain,
     redirect_uris: JSON.stringify(app.redirectUris),
     grant_types: app.grantTypes.join(' '),
-    response_types: app.responseTypes.join(' '),
+    response_types: responseTypesToColumn(app.responseTypes),
     scopes: app.scopes.join(' '),
     is_public: app.isPublic ? 1 : 0,
     is_resource_server: app.isResourceServer ? 1 : 0,
@@ -40,23 +85,31 @@ export function appToRow(app: App, now: number): ClientsTable {
     owner_uid: app.ownerUid,
     created_at: app.createdAt,
     updated_at: now,
+    metadata: metadataToColumn(app),
   };
 }
 
-/** The columns a partial app update touches. */
-export function appPatchToRow(patch: Partial<App>): Partial<ClientsTable> {
+/**
+ * The columns a partial app update touches. A patch of a metadata setting
+ * needs the app as it is (`current`), since the JSON column is written whole.
+ */
+export function appPatchToRow(patch: Partial<App>, current?: App): Partial<ClientsTable> {
   const row: Partial<ClientsTable> = {};
   if (patch.secretHash !== undefined) row.secret_hash = patch.secretHash;
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.rootDomain !== undefined) row.root_domain = patch.rootDomain;
   if (patch.redirectUris !== undefined) row.redirect_uris = JSON.stringify(patch.redirectUris);
   if (patch.grantTypes !== undefined) row.grant_types = patch.grantTypes.join(' ');
-  if (patch.responseTypes !== undefined) row.response_types = patch.responseTypes.join(' ');
+  if (patch.responseTypes !== undefined) row.response_types = responseTypesToColumn(patch.responseTypes);
   if (patch.scopes !== undefined) row.scopes = patch.scopes.join(' ');
   if (patch.isPublic !== undefined) row.is_public = patch.isPublic ? 1 : 0;
   if (patch.isResourceServer !== undefined) row.is_resource_server = patch.isResourceServer ? 1 : 0;
   if (patch.disabled !== undefined) row.disabled = patch.disabled ? 1 : 0;
   if (patch.ownerUid !== undefined) row.owner_uid = patch.ownerUid;
+  if (patchesMetadata(patch)) {
+    if (current === undefined) throw new Error('a metadata setting is patched without the current app');
+    row.metadata = metadataToColumn({ ...current, ...patch });
+  }
   return row;
 }
 
@@ -75,7 +128,12 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     expiresAt: num(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
     replayedAt: numOrNull(row.replayed_at),
+    signIn: row.sign_in ? (JSON.parse(row.sign_in) as SignInContext) : null,
   };
+}
+
+export function signInToColumn(signIn: SignInContext | null): string | null {
+  return signIn === null ? null : JSON.stringify(signIn);
 }
 
 export interface TokenRow {

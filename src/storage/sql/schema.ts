@@ -22,6 +22,10 @@ export interface UsersTable {
   created_at: number;
   /** Added by 2026-11-24-05-user-email. */
   email: string | null;
+  /** Added by 2026-12-01-10-openid-connect. */
+  name: string | null;
+  email_verified: number;
+  updated_at: number | null;
 }
 
 export interface ClientsTable {
@@ -41,6 +45,8 @@ export interface ClientsTable {
   owner_uid: string | null;
   created_at: number;
   updated_at: number;
+  /** JSON object of the settings no query filters on (rows.ts maps it); added by 2026-12-01-10-openid-connect. */
+  metadata: string;
 }
 
 export interface ConsentsTable {
@@ -65,6 +71,8 @@ export interface AuthorizationCodesTable {
   consumed_at: number | null;
   /** Added by 2026-11-24-code-replay. */
   replayed_at: number | null;
+  /** JSON SignInContext of an OpenID Connect request; added by 2026-12-01-10-openid-connect. */
+  sign_in: string | null;
 }
 
 export interface TokensTable {

@@ -7,7 +7,7 @@ import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
-import { appFromRow, appPatchToRow, appToRow, codeFromRow, tokenFromRow, tokenToRow } from './rows.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, patchesMetadata, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
@@ -23,12 +23,27 @@ export class SqlAppStore implements AppStore {
   }
 
   async updateApp(clientId: string, patch: Partial<App>): Promise<boolean> {
-    const result = await this.db
-      .updateTable('clients')
-      .set({ ...appPatchToRow(patch), updated_at: Date.now() })
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    if (!patchesMetadata(patch)) {
+      const result = await this.db
+        .updateTable('clients')
+        .set({ ...appPatchToRow(patch), updated_at: Date.now() })
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    }
+    // The metadata column is written whole: compare-and-set on the JSON read, so two
+    // concurrent updates of different settings both land (one retries on the other's row).
+    for (;;) {
+      const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+      if (row === undefined) return false;
+      const result = await this.db
+        .updateTable('clients')
+        .set({ ...appPatchToRow(patch, appFromRow(row)), updated_at: Date.now() })
+        .where('client_id', '=', clientId)
+        .where('metadata', '=', row.metadata)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) return true;
+    }
   }
 
   async listApps(filter: { ownerUid?: string } = {}): Promise<App[]> {
@@ -39,8 +54,16 @@ export class SqlAppStore implements AppStore {
 }
 
 function userFromRow(row: UsersTable): User {
-  const user: User = { uid: row.uid, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+  const user: User = {
+    uid: row.uid,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: Number(row.created_at),
+    emailVerified: Number(row.email_verified) === 1,
+    updatedAt: Number(row.updated_at ?? row.created_at),
+  };
   if (row.email !== null) user.email = row.email;
+  if (row.name !== null) user.name = row.name;
   return user;
 }
 
@@ -60,7 +83,16 @@ export class SqlUserStore implements UserStore {
   async createUser(user: User): Promise<boolean> {
     const result = await this.db
       .insertInto('users')
-      .values({ uid: user.uid, username: user.username, password_hash: user.passwordHash, created_at: user.createdAt, email: user.email ?? null })
+      .values({
+        uid: user.uid,
+        username: user.username,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+        email: user.email ?? null,
+        name: user.name ?? null,
+        email_verified: user.emailVerified ? 1 : 0,
+        updated_at: user.updatedAt,
+      })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -155,6 +187,7 @@ export class SqlCodeStore implements CodeStore {
           expires_at: code.expiresAt,
           consumed_at: null,
           replayed_at: null,
+          sign_in: signInToColumn(code.signIn),
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();
