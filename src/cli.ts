@@ -17,6 +17,8 @@ import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
 import { createInstance, createLogger } from './server.js';
 import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
+import { openSigningKeys } from './storage/keys/index.js';
+import { isJwsAlg, JWS_ALGS, SigningKeyError, type SigningKeyInfo, type SigningKeyManager } from './core/signing.js';
 
 const program = new Command();
 program.name('gatehouse').description('A Baidu-compatible OAuth 2.0 authorization server').showHelpAfterError();
@@ -33,6 +35,27 @@ async function withDatabase<T>(options: { database?: string }, run: (database: O
   } finally {
     await database.close();
   }
+}
+
+/** Opens the database and the signing keys (making the first ones on a fresh database). */
+async function withKeys<T>(options: { database?: string }, run: (keys: SigningKeyManager) => Promise<T>): Promise<T> {
+  const config = loadConfig({ database: options.database });
+  const database = await openDatabase(config.databaseUrl, { poolSize: 2 });
+  try {
+    return await run(await openSigningKeys(database.db, config));
+  } finally {
+    await database.close();
+  }
+}
+
+/** A key as `keys list --json` prints it (SPEC §7): times in ISO 8601, as `clients` prints created_at. */
+function describeKey(key: SigningKeyInfo) {
+  return { kid: key.kid, alg: key.alg, state: key.state, created_at: new Date(key.createdAt).toISOString() };
+}
+
+function keyLine(key: SigningKeyInfo): string {
+  const activates = key.state === 'next' ? `  becomes current ${new Date(key.activatesAt).toISOString()}` : '';
+  return `${key.kid}  ${key.alg.padEnd(5)}  ${key.state.padEnd(8)}  created ${new Date(key.createdAt).toISOString()}${activates}`;
 }
 
 function describeApp(app: App) {
@@ -95,7 +118,8 @@ program
   .description('apply pending migrations and exit')
   .addOption(databaseOption())
   .action(async (options: { database?: string }) => {
-    await withDatabase(options, async () => {});
+    // The first signing keys are made here too, so that a fresh database is ready to serve.
+    await withKeys(options, async () => {});
     console.log('migrations applied');
   });
 
@@ -252,6 +276,49 @@ program
     await withDatabase(options, async ({ stores }) => {
       await stores.scopes.saveScope({ name: options.name, description: options.description });
       console.log(`scope ${options.name} saved`);
+    });
+  });
+
+const keys = program.command('keys').description('manage the signing keys (id_tokens, JWKS)');
+
+keys
+  .command('list')
+  .description('the published keys: next, current and previous')
+  .option('--json', 'print JSON: [{kid, alg, state, created_at}]')
+  .addOption(databaseOption())
+  .action(async (options: { database?: string; json?: boolean }) => {
+    await withKeys(options, async (manager) => {
+      const list = await manager.list();
+      if (options.json === true) console.log(JSON.stringify(list.map(describeKey)));
+      else for (const key of list) console.log(keyLine(key));
+    });
+  });
+
+keys
+  .command('rotate')
+  .description('make a next key, published at once, current after GATEHOUSE_KEY_PROPAGATION_SECONDS (or at once)')
+  .option('--alg <alg>', `one of ${JWS_ALGS.join(', ')} (default: every algorithm that has a current key)`)
+  .option('--activate-now', 'make the new key current at once')
+  .option('--json', 'print JSON: the new keys, [{kid, alg, state, created_at, activates_at}]')
+  .addOption(databaseOption())
+  .action(async (options: { database?: string; alg?: string; activateNow?: boolean; json?: boolean }) => {
+    if (options.alg !== undefined && !isJwsAlg(options.alg)) throw new SigningKeyError(`--alg must be one of ${JWS_ALGS.join(', ')}, got ${JSON.stringify(options.alg)}`);
+    const alg = options.alg;
+    await withKeys(options, async (manager) => {
+      const made = await manager.rotate({ ...(alg === undefined ? {} : { alg }), activateNow: options.activateNow === true });
+      if (options.json === true) console.log(JSON.stringify(made.map((key) => ({ ...describeKey(key), activates_at: new Date(key.activatesAt).toISOString() }))));
+      else for (const key of made) console.log(`new ${key.alg} key ${key.kid}: ${key.state === 'current' ? 'current now' : `next, current from ${new Date(key.activatesAt).toISOString()}`}`);
+    });
+  });
+
+keys
+  .command('retire <kid>')
+  .description('remove a previous key from the JWKS now (tokens it signed stop verifying)')
+  .addOption(databaseOption())
+  .action(async (kid: string, options: { database?: string }) => {
+    await withKeys(options, async (manager) => {
+      const key = await manager.retire(kid);
+      console.log(`${key.alg} key ${key.kid} retired: no longer published`);
     });
   });
 

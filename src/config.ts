@@ -37,6 +37,13 @@ export interface Config {
   /** GATEHOUSE_GC_INTERVAL: seconds between runs of the cleanup job (default 300). */
   gcIntervalSeconds: number;
   logLevel: string;
+  /**
+   * GATEHOUSE_KEYS_SECRET (32 characters or more): the private signing keys are stored
+   * encrypted under a key derived from it (SPEC §7); unset, they are stored in clear.
+   */
+  keysSecret: string | undefined;
+  /** GATEHOUSE_KEY_PROPAGATION_SECONDS: how long a rotated-in key is published before it signs (default 900; 0 = at once). */
+  keyPropagationSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +56,21 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of seconds (0 or more), got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function keysSecret(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // Never echo the value: it is a secret even when it is too short.
+  if (raw.length < 32) throw new ConfigError(`GATEHOUSE_KEYS_SECRET must be at least 32 characters long, got ${raw.length}`);
+  return raw;
 }
 
 function trustProxy(raw: string | undefined): boolean | string {
@@ -91,6 +113,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
       refreshToken: positiveInt(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', DEFAULT_LIFETIMES.refreshToken),
       deviceCode: positiveInt(env, 'GATEHOUSE_DEVICE_CODE_TTL', DEFAULT_LIFETIMES.deviceCode),
       devicePollInterval: positiveInt(env, 'GATEHOUSE_DEVICE_POLL_INTERVAL', DEFAULT_LIFETIMES.devicePollInterval),
+      idToken: positiveInt(env, 'GATEHOUSE_ID_TOKEN_TTL', DEFAULT_LIFETIMES.idToken),
     },
     allowHttpRedirects: isOn(env['GATEHOUSE_ALLOW_HTTP_REDIRECTS']),
     allowSignup: isOn(env['GATEHOUSE_ALLOW_SIGNUP']),
@@ -102,6 +125,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     trustProxy: trustProxy(env['GATEHOUSE_TRUST_PROXY']),
     gcIntervalSeconds: positiveInt(env, 'GATEHOUSE_GC_INTERVAL', 300),
     logLevel: env['GATEHOUSE_LOG_LEVEL'] ?? 'info',
+    keysSecret: keysSecret(env['GATEHOUSE_KEYS_SECRET']),
+    keyPropagationSeconds: nonNegativeInt(env, 'GATEHOUSE_KEY_PROPAGATION_SECONDS', 900),
   };
   return Object.freeze(config);
 }

@@ -16,11 +16,17 @@ import { getOrCreateSetting } from './storage/sql/settings.js';
 import { TurnLogDestination } from './turn-log-destination.js';
 import { SqlFailureLog } from './storage/sql/failure-log.js';
 import { SqlSetupTokenStore } from './storage/sql/setup-tokens.js';
+import { openSigner } from './storage/keys/index.js';
+import type { Signer, SigningKeyManager } from './core/signing.js';
+import { isFirstProcess } from './cluster.js';
 
 export interface Instance {
   app: FastifyInstance;
   services: Services;
   database: OpenedDatabase;
+  /** Signs and verifies with the current keys (SPEC §7); the app has it as services.signer. */
+  signer: Signer;
+  keys: SigningKeyManager;
   close(): Promise<void>;
 }
 
@@ -37,10 +43,16 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
   const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize });
   // Redis when configured (limits shared by every instance), else this process's memory.
   const limiter = await rateLimiterFor(config, overrides.logger);
+  let signing: Awaited<ReturnType<typeof openSigner>> | undefined;
   try {
+    // Makes the first keys on a fresh database; a wrong GATEHOUSE_KEYS_SECRET fails the start here.
+    // The warning about clear keys comes once per start, from the first process (not once per worker).
+    signing = await openSigner(database.db, config, overrides.logger, { warnIfClear: isFirstProcess() });
     const keyText = config.cookieSecret ?? (await getOrCreateSetting(database.db, 'cookie_key', () => mintSecret()));
     const { app, services } = await buildApp({
       config,
+      signer: signing.signer,
+      keys: signing.keys,
       stores: database.stores,
       rateLimiter: limiter.rateLimiter,
       cookieKey: Buffer.from(keyText, 'utf8'),
@@ -59,8 +71,11 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       app,
       services,
       database,
+      signer: signing.signer,
+      keys: signing.keys,
       close: async () => {
         await gc.stop();
+        signing?.close();
         await app.close();
         await services.failures.flush?.();
         await limiter.close();
@@ -68,6 +83,7 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       },
     };
   } catch (error) {
+    signing?.close();
     await limiter.close();
     await database.close();
     throw error;

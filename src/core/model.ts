@@ -168,6 +168,8 @@ export interface Lifetimes {
   refreshToken: number;
   deviceCode: number;
   devicePollInterval: number;
+  /** GATEHOUSE_ID_TOKEN_TTL (SPEC §7): an id_token's exp; also how long a superseded signing key stays published. */
+  idToken: number;
 }
 
 export const DEFAULT_LIFETIMES: Lifetimes = {
@@ -176,4 +178,5 @@ export const DEFAULT_LIFETIMES: Lifetimes = {
   refreshToken: 315_360_000,
   deviceCode: 1_800,
   devicePollInterval: 5,
+  idToken: 3_600,
 };

@@ -14,6 +14,7 @@ import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import { coreGrants, GrantRegistry, type Grant } from '../core/grants/index.js';
 import { systemClock, type Clock, type RateLimiter, type Stores } from '../core/ports.js';
+import type { Signer, SigningKeyManager } from '../core/signing.js';
 import { randomId } from '../core/tokens.js';
 import { installBodyParsers } from './body-parsers.js';
 import { clientErrorHandler } from './client-error.js';
@@ -31,6 +32,10 @@ export type { Services };
 
 export interface AppDeps {
   config: Readonly<Config>;
+  /** Signs id_tokens and JWTs with the current keys; publishes the JWKS (SPEC §7). */
+  signer: Signer;
+  /** Lists and rotates the signing keys (admin API). */
+  keys: SigningKeyManager;
   stores: Stores;
   rateLimiter: RateLimiter;
   /** Signs session and CSRF cookies; the same on every instance. */
@@ -55,6 +60,8 @@ function resolveServices(deps: AppDeps): Services {
   const scopesCache = { at: 0, names: new Set<string>() };
   return {
     config: deps.config,
+    signer: deps.signer,
+    keys: deps.keys,
     stores: deps.stores,
     rateLimiter: deps.rateLimiter,
     cookies: new CookieSigner(deps.cookieKey, deps.config.secureCookies),

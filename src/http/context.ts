@@ -10,12 +10,16 @@ import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import type { GrantRegistry } from '../core/grants/index.js';
 import type { Clock, RateLimiter, Stores } from '../core/ports.js';
+import type { Signer, SigningKeyManager } from '../core/signing.js';
 import type { CookieSigner } from './cookies.js';
 import type { Metrics } from './metrics.js';
 
 /** The app's dependencies, resolved once by buildApp. */
 export interface Services {
   config: Readonly<Config>;
+  /** Signs id_tokens and JWTs; verifies what this server signed; the JWKS (SPEC §7). */
+  signer: Signer;
+  keys: SigningKeyManager;
   stores: Stores;
   rateLimiter: RateLimiter;
   cookies: CookieSigner;

@@ -8,6 +8,7 @@ import { authorizeEndpoint } from './endpoints/authorize.js';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
 import { healthEndpoints } from './endpoints/health.js';
 import { introspectionEndpoint } from './endpoints/introspection.js';
+import { jwksEndpoint } from './endpoints/jwks.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { metricsEndpoint } from './endpoints/metrics.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
@@ -36,6 +37,8 @@ export const ROUTES: readonly RouteRow[] = [
   [revocationEndpoint],
   [tokeninfoEndpoint],
   [metadataEndpoint],
+  // OpenID Connect (SPEC §7)
+  [jwksEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],

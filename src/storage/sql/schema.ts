@@ -105,6 +105,19 @@ export interface DeviceCodesTable {
   consumed_at: number | null;
 }
 
+/** Signing keys (SPEC §7), added by 2026-12-01-00-signing-keys; JWKs are JSON text. */
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  generation: number;
+  public_jwk: string;
+  private_jwk: string;
+  encryption: string;
+  created_at: number;
+  activates_at: number;
+  retired_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -114,4 +127,5 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   tokens: TokensTable;
   device_codes: DeviceCodesTable;
+  signing_keys: SigningKeysTable;
 }

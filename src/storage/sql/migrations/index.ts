@@ -10,6 +10,7 @@ import * as deviceCodes from './2026-11-24-02-device-codes.js';
 import * as recentFailures from './2026-11-24-03-recent-failures.js';
 import * as cleanupIndexes from './2026-11-24-04-cleanup-indexes.js';
 import * as userEmail from './2026-11-24-05-user-email.js';
+import * as signingKeys from './2026-12-01-00-signing-keys.js';
 import * as openidConnect from './2026-12-01-10-openid-connect.js';
 
 export const migrations: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-03-recent-failures': recentFailures,
   '2026-11-24-04-cleanup-indexes': cleanupIndexes,
   '2026-11-24-05-user-email': userEmail,
+  '2026-12-01-00-signing-keys': signingKeys,
   '2026-12-01-10-openid-connect': openidConnect,
 };
