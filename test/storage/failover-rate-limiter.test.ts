@@ -84,7 +84,9 @@ describe('rate limits while the shared limiter is down', () => {
         statuses.push(page.status);
       }
       assert.deepEqual(statuses, [...Array(10).fill(200), 429]);
-      assert.equal(page.headers.get('retry-after'), '600');
+      // The 10-minute window began at the first wrong password; on a loaded machine the eleven requests may take seconds.
+      const retryAfter = Number(page.headers.get('retry-after'));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter > 540 && retryAfter <= 600, `Retry-After ${retryAfter}`);
       assert.match(page.body, /name="password"/);
     });
   });
