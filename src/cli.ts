@@ -7,10 +7,14 @@
  * The `gatehouse` command (SPEC §5): serve, migrate, clients, users, scopes.
  * Every subcommand reads the database from --database or GATEHOUSE_DATABASE_URL.
  */
+import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
-import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
+import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
+import type { AuditEvent, ChangeContext } from './core/audit.js';
 import type { App } from './core/model.js';
+import { saveScope, ScopeInputError } from './core/scope-admin.js';
+import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runGc } from './jobs/gc.js';
 import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
@@ -35,6 +39,31 @@ async function withDatabase<T>(options: { database?: string }, run: (database: O
   }
 }
 
+/** Changes made by this command: actor `cli` (the operating-system user), no address, one request id per run. */
+const runId = randomId(16);
+function cliContext(): ChangeContext {
+  let who = 'unknown';
+  try {
+    who = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the actor is still `cli`
+  }
+  return { actor: { type: 'cli', id: who }, address: null, requestId: runId, now: Date.now() };
+}
+
+/** An audit event as `audit --json` and the admin API print it. */
+function describeEvent(event: AuditEvent) {
+  return {
+    id: String(event.id),
+    at: new Date(event.at).toISOString(),
+    actor: event.actor,
+    action: event.action,
+    target: event.target,
+    address: event.address,
+    request_id: event.requestId,
+  };
+}
+
 function describeApp(app: App) {
   return {
     client_id: app.clientId,
@@ -46,6 +75,7 @@ function describeApp(app: App) {
     scopes: app.scopes,
     public: app.isPublic,
     resource_server: app.isResourceServer,
+    admin: app.isAdmin,
     disabled: app.disabled,
     created_at: new Date(app.createdAt).toISOString(),
   };
@@ -129,13 +159,14 @@ clients
   .option('--scopes <list>', 'scopes it may request (default basic)', list)
   .option('--public', 'a public app (no Secret Key; PKCE required)')
   .option('--resource-server', 'may introspect any token')
+  .option('--admin', 'an admin app: client credentials with the scope gatehouse:admin, for the admin API (/admin/v1)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
       const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
       const { app, clientSecret } = await registerApp(
-        stores.apps,
+        stores,
         {
           name: options.name,
           rootDomain: options.rootDomain,
@@ -145,9 +176,10 @@ clients
           scopes: options.scopes,
           isPublic: options.public === true,
           isResourceServer: options.resourceServer === true,
+          isAdmin: options.admin === true,
         },
         known,
-        Date.now(),
+        cliContext(),
       );
       const value = { ...describeApp(app), ...(clientSecret === undefined ? {} : { client_secret: clientSecret }) };
       print(
@@ -191,20 +223,25 @@ clients
   .addOption(databaseOption())
   .action(async (clientId: string, options) => {
     await withDatabase(options, async ({ stores }) => {
-      const clientSecret = await rotateSecret(stores.apps, clientId);
+      const clientSecret = await rotateSecret(stores, clientId, cliContext());
       print(options.json === true, { client_id: clientId, client_secret: clientSecret }, `new Secret Key (shown once): ${clientSecret}`);
     });
   });
 
-clients
-  .command('disable <client_id>')
-  .addOption(databaseOption())
-  .action(async (clientId: string, options) => {
-    await withDatabase(options, async ({ stores }) => {
-      if (!(await stores.apps.updateApp(clientId, { disabled: true }))) throw new AppInputError(`no app with client_id ${clientId}`);
-      console.log(`app ${clientId} disabled`);
+for (const [command, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
+  clients
+    .command(`${command} <client_id>`)
+    .addOption(databaseOption())
+    .action(async (clientId: string, options) => {
+      await withDatabase(options, async ({ stores }) => {
+        await setAppDisabled(stores, clientId, disabled, cliContext());
+        console.log(`app ${clientId} ${command}d`);
+      });
     });
-  });
+}
 
 program
   .command('users')
@@ -217,7 +254,7 @@ program
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
-      const user = await createAccount(stores.users, options.username, options.password, Date.now(), options.email);
+      const user = await createAccount(stores, { username: options.username, password: options.password, email: options.email }, cliContext());
       print(options.json === true, { uid: user.uid, username: user.username }, `user ${user.username} created, uid ${user.uid}`);
     });
   });
@@ -230,17 +267,35 @@ program
   .option('--description <text>', 'what the scope lets an app do, as a person reads it', '')
   .addOption(databaseOption())
   .action(async (options) => {
-    if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(options.name) || options.name.includes(',')) {
-      throw new AppInputError('a scope name is printable ASCII without spaces, commas, quotes or backslashes');
-    }
     await withDatabase(options, async ({ stores }) => {
-      await stores.scopes.saveScope({ name: options.name, description: options.description });
+      const existed = (await stores.scopes.listScopes()).some((scope) => scope.name === options.name);
+      await saveScope(stores, { name: options.name, description: options.description }, existed, cliContext());
       console.log(`scope ${options.name} saved`);
     });
   });
 
+program
+  .command('audit')
+  .description('print the audit trail, newest first')
+  .option('--limit <n>', 'how many events (1 to 10000, default 50)', '50')
+  .option('--json', 'print JSON (one array)')
+  .addOption(databaseOption())
+  .action(async (options: { limit: string; json?: boolean; database?: string }) => {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new AppInputError(`--limit must be a whole number from 1 to 10000, got ${JSON.stringify(options.limit)}`);
+    await withDatabase(options, async ({ stores }) => {
+      const events = (await stores.audit.listEvents({ limit })).map(describeEvent);
+      if (options.json) console.log(JSON.stringify(events));
+      else {
+        for (const event of events) {
+          console.log(`${event.at}  ${event.actor.type}:${event.actor.id}  ${event.action}  ${event.target.type}:${event.target.id}${event.address ? `  from ${event.address}` : ''}`);
+        }
+      }
+    });
+  });
+
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof AppInputError || error instanceof AccountInputError || error instanceof ConfigError) {
+  if (error instanceof AppInputError || error instanceof AccountInputError || error instanceof ScopeInputError || error instanceof ConfigError) {
     console.error(`gatehouse: ${error.message}`);
   } else {
     console.error(`gatehouse: ${(error as Error).message ?? String(error)}`);

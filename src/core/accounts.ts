@@ -1,4 +1,9 @@
-/** Platform users: creation and sign-in. */
+/**
+ * Platform users: creation, changes and sign-in. The CLI, the sign-up and
+ * setup pages and the admin API all create and change users here; each change
+ * writes its audit event in the same transaction (core/audit.ts).
+ */
+import { auditEvent, commitChange, NotFoundError, type AuditStore, type ChangeContext, type UserPatch } from './audit.js';
 import { nextId } from './ids.js';
 import type { User } from './model.js';
 import type { UserStore } from './ports.js';
@@ -6,30 +11,100 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './users.js';
 
 export class AccountInputError extends Error {}
 
+/** The username belongs to another user (the admin API answers 409). */
+export class UsernameTakenError extends AccountInputError {}
+
 const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 
 // Deliberately loose (RFC 5321 addresses are hard to validate by pattern): one @, no spaces, a dot in the domain.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
-export async function createAccount(
-  users: Pick<UserStore, 'createUser'>,
-  username: string,
-  password: string,
-  now: number,
-  email?: string,
-): Promise<User> {
+export interface AccountDeps {
+  audit: Pick<AuditStore, 'commit'>;
+}
+
+export interface AccountInput {
+  username: string;
+  password: string;
+  email?: string;
+}
+
+function checkUsername(username: string): void {
   if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -');
+}
+
+function checkPassword(password: string): void {
   if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters');
-  if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
-  const user: User = { uid: String(nextId(now)), username, passwordHash: await hashPassword(password), createdAt: now };
+}
+
+function checkEmail(email: string): void {
+  if (email.length > 254 || !EMAIL.test(email)) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
+}
+
+export async function createAccount(deps: AccountDeps, input: AccountInput, ctx: ChangeContext): Promise<User> {
+  const { username, password, email } = input;
+  checkUsername(username);
+  checkPassword(password);
+  if (email !== undefined) checkEmail(email);
+  const user: User = { uid: String(nextId(ctx.now)), username, passwordHash: await hashPassword(password), createdAt: ctx.now };
   if (email !== undefined) user.email = email;
-  if (!(await users.createUser(user))) throw new AccountInputError(`username ${username} is taken`);
+  await commitChange(deps.audit, { kind: 'createUser', user }, auditEvent(ctx, 'user.create', { type: 'user', id: user.uid }, user.uid), {
+    conflict: () => new UsernameTakenError(`username ${username} is taken`),
+  });
   return user;
 }
 
-/** The user behind a username and password, or undefined; costs the same whether or not the user exists. */
+export interface AccountChanges {
+  username?: string;
+  /** Write-only: stored as its scrypt hash. */
+  password?: string;
+  /** null removes the address. */
+  email?: string | null;
+  disabled?: boolean;
+}
+
+/**
+ * Changes a user. Disabling them, or resetting their password, also revokes
+ * every token they hold, in the same transaction: whoever had them is out.
+ * Only `disabled: true` alone is user.disable; anything else user.update.
+ */
+export async function updateAccount(deps: AccountDeps & { users: Pick<UserStore, 'findUserByUid'> }, uid: string, changes: AccountChanges, ctx: ChangeContext): Promise<User> {
+  const current = await deps.users.findUserByUid(uid);
+  if (current === undefined) throw new NotFoundError('user', uid);
+  const patch: UserPatch = {};
+  if (changes.username !== undefined) {
+    checkUsername(changes.username);
+    patch.username = changes.username;
+  }
+  if (changes.password !== undefined) {
+    checkPassword(changes.password);
+    patch.passwordHash = await hashPassword(changes.password);
+  }
+  if (changes.email !== undefined) {
+    if (changes.email !== null) checkEmail(changes.email);
+    patch.email = changes.email;
+  }
+  if (changes.disabled !== undefined) patch.disabled = changes.disabled;
+  const keys = Object.keys(patch);
+  const action = keys.length === 1 && patch.disabled === true ? 'user.disable' : 'user.update';
+  const revokeTokens = patch.disabled === true || patch.passwordHash !== undefined;
+  await commitChange(deps.audit, { kind: 'updateUser', uid, patch, revokeTokens }, auditEvent(ctx, action, { type: 'user', id: uid }), {
+    notFound: () => new NotFoundError('user', uid),
+    conflict: () => new UsernameTakenError(`username ${changes.username} is taken`),
+  });
+  const updated: User = { ...current };
+  if (patch.username !== undefined) updated.username = patch.username;
+  if (patch.passwordHash !== undefined) updated.passwordHash = patch.passwordHash;
+  if (patch.email === null) delete updated.email;
+  else if (patch.email !== undefined) updated.email = patch.email;
+  if (patch.disabled === true) updated.disabled = true;
+  else if (patch.disabled === false) delete updated.disabled;
+  return updated;
+}
+
+/** The user behind a username and password, or undefined (a disabled user too); costs the same whether or not the user exists. */
 export async function signIn(users: Pick<UserStore, 'findUserByUsername'>, username: string, password: string): Promise<User | undefined> {
   const user = await users.findUserByUsername(username);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  return ok && user ? user : undefined;
+  return ok && user && user.disabled !== true ? user : undefined;
 }

@@ -1,7 +1,13 @@
-/** Registering and changing apps: the rules shared by the command line and the developer console. */
+/**
+ * Registering and changing apps: the one way, shared by the command line, the
+ * developer console and the admin API. Every change takes the actor and writes
+ * its audit event in the same transaction (core/audit.ts).
+ */
+import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
 import { GRANT_TYPES, RESPONSE_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
 import type { AppStore } from './ports.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
+import { ADMIN_SCOPE } from './scopes.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
 
 export interface AppInput {
@@ -13,7 +19,13 @@ export interface AppInput {
   scopes?: string[];
   isPublic?: boolean;
   isResourceServer?: boolean;
+  /** `clients create --admin`: a confidential app whose only grant is client credentials and whose only scope is gatehouse:admin. */
+  isAdmin?: boolean;
   ownerUid?: string | null;
+}
+
+export interface AppChangeDeps {
+  audit: Pick<AuditStore, 'commit'>;
 }
 
 /** A mistake in what an operator or developer asked for; the message says which field and why. */
@@ -53,6 +65,7 @@ function checkRegisteredUri(uri: string, rootDomain: string): string {
 }
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
+  const isAdmin = input.isAdmin ?? false;
   const name = input.name.trim();
   if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters');
   let rootDomain: string;
@@ -64,11 +77,22 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
   const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => uri.trim()).filter((uri) => uri !== ''))].map((uri) =>
     checkRegisteredUri(uri, rootDomain),
   );
-  const grantTypes: GrantTypeName[] = pick(input.grantTypes, GRANT_TYPES, 'grant type');
-  const responseTypes: ResponseTypeName[] = pick(input.responseTypes, RESPONSE_TYPES, 'response type');
-  const scopes = [...new Set(input.scopes ?? ['basic'])];
+  const grantTypes: GrantTypeName[] = pick(input.grantTypes ?? (isAdmin ? ['client_credentials'] : undefined), GRANT_TYPES, 'grant type');
+  const responseTypes: ResponseTypeName[] = pick(input.responseTypes ?? (isAdmin ? [] : undefined), RESPONSE_TYPES, 'response type');
+  const scopes = [...new Set(input.scopes ?? (isAdmin ? [ADMIN_SCOPE] : ['basic']))];
   if (scopes.length === 0) throw new AppInputError('an app needs at least one scope');
-  for (const scope of scopes) if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`);
+  for (const scope of scopes) {
+    if (scope === ADMIN_SCOPE) {
+      if (!isAdmin) throw new AppInputError(`scope ${ADMIN_SCOPE} is only for admin apps (clients create --admin)`);
+    } else if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`);
+  }
+  if (isAdmin) {
+    // SPEC §10: admin tokens come from client credentials only, so an admin app has no other grant, no browser flow, and a secret.
+    if (input.isPublic) throw new AppInputError('an admin app is confidential: it cannot be public');
+    if (grantTypes.some((grant) => grant !== 'client_credentials')) throw new AppInputError('an admin app uses the client_credentials grant only');
+    if (responseTypes.length > 0) throw new AppInputError('an admin app has no response types (no browser flow)');
+    if (!scopes.includes(ADMIN_SCOPE)) throw new AppInputError(`an admin app has the scope ${ADMIN_SCOPE}`);
+  }
   return {
     name,
     rootDomain,
@@ -78,16 +102,17 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     scopes,
     isPublic: input.isPublic ?? false,
     isResourceServer: input.isResourceServer ?? false,
+    isAdmin,
     ownerUid: input.ownerUid ?? null,
   };
 }
 
 /** Registers an app; the Secret Key is returned once here and stored only as its hash. */
 export async function registerApp(
-  apps: Pick<AppStore, 'createApp'>,
+  deps: AppChangeDeps,
   input: AppInput,
   knownScopes: ReadonlySet<string>,
-  now: number,
+  ctx: ChangeContext,
 ): Promise<{ app: App; clientSecret: string | undefined }> {
   const fields = validateAppInput(input, knownScopes);
   const clientSecret = fields.isPublic ? undefined : mintSecret();
@@ -96,18 +121,88 @@ export async function registerApp(
     clientId: randomId(18),
     secretHash: clientSecret === undefined ? null : hashSecret(clientSecret),
     disabled: false,
-    createdAt: now,
+    createdAt: ctx.now,
   };
-  await apps.createApp(app);
+  await commitChange(deps.audit, { kind: 'createApp', app }, auditEvent(ctx, 'app.create', { type: 'app', id: app.clientId }), {});
   return { app, clientSecret };
 }
 
+/** What may change on an app after registration (public/confidential and admin stay as they were made). */
+export type AppSettings = Omit<AppInput, 'isPublic' | 'isAdmin' | 'ownerUid'> & { disabled?: boolean };
+
+/**
+ * Changes the settings named in `changes` (the others stay, so two updates of
+ * different fields at once lose neither), checked with the same rules as
+ * registration against the app as it would become. Only `disabled` changing
+ * is app.disable / app.enable; anything else app.update.
+ */
+export async function updateApp(
+  deps: AppChangeDeps & { apps: Pick<AppStore, 'findApp'> },
+  clientId: string,
+  changes: AppSettings,
+  knownScopes: ReadonlySet<string>,
+  ctx: ChangeContext,
+): Promise<App> {
+  const current = await deps.apps.findApp(clientId);
+  if (current === undefined) throw new NotFoundError('app', clientId);
+  const merged: AppInput = {
+    name: changes.name ?? current.name,
+    rootDomain: changes.rootDomain ?? current.rootDomain,
+    redirectUris: changes.redirectUris ?? current.redirectUris,
+    grantTypes: changes.grantTypes ?? current.grantTypes,
+    responseTypes: changes.responseTypes ?? current.responseTypes,
+    scopes: changes.scopes ?? current.scopes,
+    isPublic: current.isPublic,
+    isResourceServer: changes.isResourceServer ?? current.isResourceServer,
+    isAdmin: current.isAdmin,
+    ownerUid: current.ownerUid,
+  };
+  const checked = validateAppInput(merged, knownScopes);
+  const patch: AppPatch = {};
+  if (changes.name !== undefined) patch.name = checked.name;
+  if (changes.rootDomain !== undefined) patch.rootDomain = checked.rootDomain;
+  if (changes.redirectUris !== undefined) patch.redirectUris = checked.redirectUris;
+  if (changes.grantTypes !== undefined) patch.grantTypes = checked.grantTypes;
+  if (changes.responseTypes !== undefined) patch.responseTypes = checked.responseTypes;
+  if (changes.scopes !== undefined) patch.scopes = checked.scopes;
+  if (changes.isResourceServer !== undefined) patch.isResourceServer = checked.isResourceServer;
+  if (changes.disabled !== undefined) patch.disabled = changes.disabled;
+  const keys = Object.keys(patch);
+  const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';
+  await commitChange(deps.audit, { kind: 'updateApp', clientId, patch }, auditEvent(ctx, action, { type: 'app', id: clientId }), {
+    notFound: () => new NotFoundError('app', clientId),
+  });
+  return { ...current, ...patch };
+}
+
+/** Disables (no token, no authorize) or enables an app. */
+export async function setAppDisabled(deps: AppChangeDeps, clientId: string, disabled: boolean, ctx: ChangeContext): Promise<void> {
+  await commitChange(
+    deps.audit,
+    { kind: 'updateApp', clientId, patch: { disabled } },
+    auditEvent(ctx, disabled ? 'app.disable' : 'app.enable', { type: 'app', id: clientId }),
+    { notFound: () => new NotFoundError('app', clientId) },
+  );
+}
+
 /** A new Secret Key; the old one stops working at once. */
-export async function rotateSecret(apps: Pick<AppStore, 'findApp' | 'updateApp'>, clientId: string): Promise<string> {
-  const app = await apps.findApp(clientId);
-  if (app === undefined) throw new AppInputError(`no app with client_id ${clientId}`);
+export async function rotateSecret(deps: AppChangeDeps & { apps: Pick<AppStore, 'findApp'> }, clientId: string, ctx: ChangeContext): Promise<string> {
+  const app = await deps.apps.findApp(clientId);
+  if (app === undefined) throw new NotFoundError('app', clientId);
   if (app.isPublic) throw new AppInputError('a public app has no Secret Key');
   const clientSecret = mintSecret();
-  await apps.updateApp(clientId, { secretHash: hashSecret(clientSecret) });
+  await commitChange(
+    deps.audit,
+    { kind: 'updateApp', clientId, patch: { secretHash: hashSecret(clientSecret) } },
+    auditEvent(ctx, 'app.rotate_secret', { type: 'app', id: clientId }),
+    { notFound: () => new NotFoundError('app', clientId) },
+  );
   return clientSecret;
+}
+
+/** Deletes an app: its tokens die with it and its consents are forgotten. */
+export async function deleteApp(deps: AppChangeDeps, clientId: string, ctx: ChangeContext): Promise<void> {
+  await commitChange(deps.audit, { kind: 'deleteApp', clientId }, auditEvent(ctx, 'app.delete', { type: 'app', id: clientId }), {
+    notFound: () => new NotFoundError('app', clientId),
+  });
 }

@@ -19,6 +19,8 @@ export interface App {
   scopes: string[];
   isPublic: boolean;
   isResourceServer: boolean;
+  /** Made with `clients create --admin`: the only kind of app that may be granted `gatehouse:admin` (SPEC §10). */
+  isAdmin: boolean;
   disabled: boolean;
   /** The developer account that owns the app (console), if any. */
   ownerUid: string | null;
@@ -32,6 +34,8 @@ export interface User {
   createdAt: number;
   /** Present when the user has one; apps read it with the `email` scope. */
   email?: string;
+  /** Present (true) once an operator disabled the user: no sign-in, their tokens stop working (SPEC §10). */
+  disabled?: boolean;
 }
 
 export interface Scope {

@@ -5,7 +5,8 @@
  * or rotated it; every change is a POST carrying the CSRF token.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppInputError, registerApp, rotateSecret, validateAppInput, type AppInput } from '../../core/apps.js';
+import { AppInputError, registerApp, rotateSecret, setAppDisabled, updateApp, type AppInput } from '../../core/apps.js';
+import { changeContext } from '../change-context.js';
 import type { App } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
 import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../../views/console-pages.js';
@@ -87,7 +88,8 @@ export const consolePages: RouteModule = async (app, { services }) => {
     if (forged) return forged;
     const values = formValues(params, field(params, 'public') === '1');
     try {
-      const { app: created, clientSecret } = await registerApp(stores.apps, appInput(values, who.user.uid), await services.knownScopes(), services.clock.now());
+      const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
+      const { app: created, clientSecret } = await registerApp(stores, appInput(values, who.user.uid), await services.knownScopes(), ctx);
       return showApp(request, reply, who, created, { ...(clientSecret === undefined ? {} : { secret: clientSecret }), status: 201 });
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
@@ -110,8 +112,9 @@ export const consolePages: RouteModule = async (app, { services }) => {
     // Settings: the same rules as registration; public/confidential and resource server stay as they are.
     const values = formValues(params, own.isPublic);
     try {
-      const checked = validateAppInput({ ...appInput(values, who.user.uid), isResourceServer: own.isResourceServer }, await services.knownScopes());
-      await stores.apps.updateApp(own.clientId, checked);
+      const { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes } = values;
+      const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
+      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes }, await services.knownScopes(), ctx);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
       return showApp(request, reply, who, own, { values, error: error.message, status: 400 });
@@ -134,15 +137,15 @@ export const consolePages: RouteModule = async (app, { services }) => {
 
   onOwnApp('rotate', async (request, reply, who, own) => {
     if (own.isPublic) return seeOther(reply, appPath(own.clientId));
-    const secret = await rotateSecret(stores.apps, own.clientId);
+    const secret = await rotateSecret(stores, own.clientId, changeContext(services, request, { type: 'user', id: who.user.uid }));
     return showApp(request, reply, who, own, { secret });
   });
   for (const [action, disabled] of [
     ['disable', true],
     ['enable', false],
   ] as const) {
-    onOwnApp(action, async (_request, reply, _who, own) => {
-      await stores.apps.updateApp(own.clientId, { disabled });
+    onOwnApp(action, async (request, reply, who, own) => {
+      await setAppDisabled(stores, own.clientId, disabled, changeContext(services, request, { type: 'user', id: who.user.uid }));
       return seeOther(reply, appPath(own.clientId));
     });
   }

@@ -1,12 +1,13 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
 import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, TokenRecord } from '../../core/model.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
 const num = (value: unknown): number => Number(value);
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const list = (value: string): string[] => (value === '' ? [] : value.split(' '));
 
-export function appFromRow(row: ClientsTable): App {
+export function appFromRow(row: Selectable<ClientsTable>): App {
   return {
     clientId: row.client_id,
     secretHash: row.secret_hash,
@@ -18,13 +19,14 @@ export function appFromRow(row: ClientsTable): App {
     scopes: list(row.scopes),
     isPublic: num(row.is_public) === 1,
     isResourceServer: num(row.is_resource_server) === 1,
+    isAdmin: num(row.is_admin) === 1,
     disabled: num(row.disabled) === 1,
     ownerUid: row.owner_uid,
     createdAt: num(row.created_at),
   };
 }
 
-export function appToRow(app: App, now: number): ClientsTable {
+export function appToRow(app: App, now: number): Insertable<ClientsTable> {
   return {
     client_id: app.clientId,
     secret_hash: app.secretHash,
@@ -40,12 +42,13 @@ export function appToRow(app: App, now: number): ClientsTable {
     owner_uid: app.ownerUid,
     created_at: app.createdAt,
     updated_at: now,
+    is_admin: app.isAdmin ? 1 : 0,
   };
 }
 
 /** The columns a partial app update touches. */
-export function appPatchToRow(patch: Partial<App>): Partial<ClientsTable> {
-  const row: Partial<ClientsTable> = {};
+export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
+  const row: Updateable<ClientsTable> = {};
   if (patch.secretHash !== undefined) row.secret_hash = patch.secretHash;
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.rootDomain !== undefined) row.root_domain = patch.rootDomain;
@@ -57,6 +60,7 @@ export function appPatchToRow(patch: Partial<App>): Partial<ClientsTable> {
   if (patch.isResourceServer !== undefined) row.is_resource_server = patch.isResourceServer ? 1 : 0;
   if (patch.disabled !== undefined) row.disabled = patch.disabled ? 1 : 0;
   if (patch.ownerUid !== undefined) row.owner_uid = patch.ownerUid;
+  if (patch.isAdmin !== undefined) row.is_admin = patch.isAdmin ? 1 : 0;
   return row;
 }
 

@@ -22,6 +22,8 @@ export interface UsersTable {
   created_at: number;
   /** Added by 2026-11-24-05-user-email. */
   email: string | null;
+  /** Added by 2026-12-01-20-admin-api (0/1). */
+  disabled: Generated<number>;
 }
 
 export interface ClientsTable {
@@ -41,6 +43,8 @@ export interface ClientsTable {
   owner_uid: string | null;
   created_at: number;
   updated_at: number;
+  /** Added by 2026-12-01-20-admin-api (0/1). */
+  is_admin: Generated<number>;
 }
 
 export interface ConsentsTable {
@@ -97,6 +101,19 @@ export interface DeviceCodesTable {
   consumed_at: number | null;
 }
 
+/** The audit trail (2026-12-01-20-admin-api); `id` is the insertion order. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  address: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -106,4 +123,5 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   tokens: TokensTable;
   device_codes: DeviceCodesTable;
+  audit_events: AuditEventsTable;
 }

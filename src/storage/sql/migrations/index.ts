@@ -10,6 +10,7 @@ import * as deviceCodes from './2026-11-24-02-device-codes.js';
 import * as recentFailures from './2026-11-24-03-recent-failures.js';
 import * as cleanupIndexes from './2026-11-24-04-cleanup-indexes.js';
 import * as userEmail from './2026-11-24-05-user-email.js';
+import * as adminApi from './2026-12-01-20-admin-api.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-03-recent-failures': recentFailures,
   '2026-11-24-04-cleanup-indexes': cleanupIndexes,
   '2026-11-24-05-user-email': userEmail,
+  '2026-12-01-20-admin-api': adminApi,
 };
