@@ -9,7 +9,15 @@ import type { User } from './model.js';
 import type { UserStore } from './ports.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './users.js';
 
-export class AccountInputError extends Error {}
+export class AccountInputError extends Error {
+  constructor(
+    message: string,
+    /** The wire name of the field at fault (the admin API's problem names it). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The username belongs to another user (the admin API answers 409). */
 export class UsernameTakenError extends AccountInputError {}
@@ -30,15 +38,15 @@ export interface AccountInput {
 }
 
 function checkUsername(username: string): void {
-  if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -');
+  if (!USERNAME.test(username)) throw new AccountInputError('username must be 1 to 64 letters, digits or _ . @ -', 'username');
 }
 
 function checkPassword(password: string): void {
-  if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters');
+  if (password.length < 8 || password.length > 200) throw new AccountInputError('password must be 8 to 200 characters', 'password');
 }
 
 function checkEmail(email: string): void {
-  if (email.length > 254 || !EMAIL.test(email)) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`);
+  if (email.length > 254 || !EMAIL.test(email)) throw new AccountInputError(`email ${JSON.stringify(email)} is not an email address`, 'email');
 }
 
 export async function createAccount(deps: AccountDeps, input: AccountInput, ctx: ChangeContext): Promise<User> {
@@ -49,7 +57,7 @@ export async function createAccount(deps: AccountDeps, input: AccountInput, ctx:
   const user: User = { uid: String(nextId(ctx.now)), username, passwordHash: await hashPassword(password), createdAt: ctx.now };
   if (email !== undefined) user.email = email;
   await commitChange(deps.audit, { kind: 'createUser', user }, auditEvent(ctx, 'user.create', { type: 'user', id: user.uid }, user.uid), {
-    conflict: () => new UsernameTakenError(`username ${username} is taken`),
+    conflict: () => new UsernameTakenError(`username ${username} is taken`, 'username'),
   });
   return user;
 }
@@ -90,7 +98,7 @@ export async function updateAccount(deps: AccountDeps & { users: Pick<UserStore,
   const revokeTokens = patch.disabled === true || patch.passwordHash !== undefined;
   await commitChange(deps.audit, { kind: 'updateUser', uid, patch, revokeTokens }, auditEvent(ctx, action, { type: 'user', id: uid }), {
     notFound: () => new NotFoundError('user', uid),
-    conflict: () => new UsernameTakenError(`username ${changes.username} is taken`),
+    conflict: () => new UsernameTakenError(`username ${changes.username} is taken`, 'username'),
   });
   const updated: User = { ...current };
   if (patch.username !== undefined) updated.username = patch.username;

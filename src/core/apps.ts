@@ -30,17 +30,21 @@ export interface AppChangeDeps {
 
 /** A mistake in what an operator or developer asked for; the message says which field and why. */
 export class AppInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The wire name of the field at fault, when one is (the admin API's problem names it). */
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'AppInputError';
   }
 }
 
-function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], what: string): T[] {
+function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], what: string, field: string): T[] {
   if (values === undefined) return [...allowed];
   for (const value of values) {
     if (!(allowed as readonly string[]).includes(value)) {
-      throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`);
+      throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`, field);
     }
   }
   return [...new Set(values)] as T[];
@@ -52,14 +56,14 @@ function checkRegisteredUri(uri: string, rootDomain: string): string {
   try {
     url = new URL(uri);
   } catch {
-    throw new AppInputError(`redirect URI ${JSON.stringify(uri)} is not an absolute URI`);
+    throw new AppInputError(`redirect URI ${JSON.stringify(uri)} is not an absolute URI`, 'redirect_uris');
   }
-  if (uri.includes('#')) throw new AppInputError(`redirect URI ${uri} must not have a fragment`);
-  if (url.username !== '' || url.password !== '') throw new AppInputError(`redirect URI ${uri} must not carry user information`);
-  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`redirect URI ${uri} has a forbidden scheme`);
+  if (uri.includes('#')) throw new AppInputError(`redirect URI ${uri} must not have a fragment`, 'redirect_uris');
+  if (url.username !== '' || url.password !== '') throw new AppInputError(`redirect URI ${uri} must not carry user information`, 'redirect_uris');
+  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`redirect URI ${uri} has a forbidden scheme`, 'redirect_uris');
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   if ((url.protocol === 'https:' || url.protocol === 'http:') && !loopback && registrableDomain(url.hostname) !== rootDomain) {
-    throw new AppInputError(`redirect URI ${uri} is not under the root domain ${rootDomain}`);
+    throw new AppInputError(`redirect URI ${uri} is not under the root domain ${rootDomain}`, 'redirect_uris');
   }
   return uri;
 }
@@ -67,31 +71,31 @@ function checkRegisteredUri(uri: string, rootDomain: string): string {
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
   const isAdmin = input.isAdmin ?? false;
   const name = input.name.trim();
-  if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters');
+  if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters', 'name');
   let rootDomain: string;
   try {
     rootDomain = normaliseRootDomain(input.rootDomain);
   } catch (error) {
-    throw new AppInputError((error as Error).message);
+    throw new AppInputError((error as Error).message, 'root_domain');
   }
   const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => uri.trim()).filter((uri) => uri !== ''))].map((uri) =>
     checkRegisteredUri(uri, rootDomain),
   );
-  const grantTypes: GrantTypeName[] = pick(input.grantTypes ?? (isAdmin ? ['client_credentials'] : undefined), GRANT_TYPES, 'grant type');
-  const responseTypes: ResponseTypeName[] = pick(input.responseTypes ?? (isAdmin ? [] : undefined), RESPONSE_TYPES, 'response type');
+  const grantTypes: GrantTypeName[] = pick(input.grantTypes ?? (isAdmin ? ['client_credentials'] : undefined), GRANT_TYPES, 'grant type', 'grant_types');
+  const responseTypes: ResponseTypeName[] = pick(input.responseTypes ?? (isAdmin ? [] : undefined), RESPONSE_TYPES, 'response type', 'response_types');
   const scopes = [...new Set(input.scopes ?? (isAdmin ? [ADMIN_SCOPE] : ['basic']))];
-  if (scopes.length === 0) throw new AppInputError('an app needs at least one scope');
+  if (scopes.length === 0) throw new AppInputError('an app needs at least one scope', 'scopes');
   for (const scope of scopes) {
     if (scope === ADMIN_SCOPE) {
-      if (!isAdmin) throw new AppInputError(`scope ${ADMIN_SCOPE} is only for admin apps (clients create --admin)`);
-    } else if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`);
+      if (!isAdmin) throw new AppInputError(`scope ${ADMIN_SCOPE} is only for admin apps (clients create --admin)`, 'scopes');
+    } else if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`, 'scopes');
   }
   if (isAdmin) {
     // SPEC §10: admin tokens come from client credentials only, so an admin app has no other grant, no browser flow, and a secret.
     if (input.isPublic) throw new AppInputError('an admin app is confidential: it cannot be public');
-    if (grantTypes.some((grant) => grant !== 'client_credentials')) throw new AppInputError('an admin app uses the client_credentials grant only');
-    if (responseTypes.length > 0) throw new AppInputError('an admin app has no response types (no browser flow)');
-    if (!scopes.includes(ADMIN_SCOPE)) throw new AppInputError(`an admin app has the scope ${ADMIN_SCOPE}`);
+    if (grantTypes.some((grant) => grant !== 'client_credentials')) throw new AppInputError('an admin app uses the client_credentials grant only', 'grant_types');
+    if (responseTypes.length > 0) throw new AppInputError('an admin app has no response types (no browser flow)', 'response_types');
+    if (!scopes.includes(ADMIN_SCOPE)) throw new AppInputError(`an admin app has the scope ${ADMIN_SCOPE}`, 'scopes');
   }
   return {
     name,
@@ -128,7 +132,7 @@ export async function registerApp(
 }
 
 /** What may change on an app after registration (public/confidential and admin stay as they were made). */
-export type AppSettings = Omit<AppInput, 'isPublic' | 'isAdmin' | 'ownerUid'> & { disabled?: boolean };
+export type AppSettings = Partial<Omit<AppInput, 'isPublic' | 'isAdmin' | 'ownerUid'>> & { disabled?: boolean };
 
 /**
  * Changes the settings named in `changes` (the others stay, so two updates of

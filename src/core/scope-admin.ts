@@ -3,12 +3,19 @@ import { auditEvent, commitChange, ConflictError, type AuditStore, type ChangeCo
 import type { Scope } from './model.js';
 import { ADMIN_SCOPE, isValidScopeName } from './scopes.js';
 
-export class ScopeInputError extends Error {}
+export class ScopeInputError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
 
 function check(scope: Scope): void {
-  if (scope.name === ADMIN_SCOPE) throw new ScopeInputError(`${ADMIN_SCOPE} is reserved for the admin API`);
-  if (!isValidScopeName(scope.name)) throw new ScopeInputError('a scope name is 1 to 100 printable ASCII characters without spaces, commas, quotes or backslashes');
-  if (scope.description.length > 500) throw new ScopeInputError('a scope description is at most 500 characters');
+  if (scope.name === ADMIN_SCOPE) throw new ScopeInputError(`${ADMIN_SCOPE} is reserved for the admin API`, 'name');
+  if (!isValidScopeName(scope.name)) throw new ScopeInputError('a scope name is 1 to 100 printable ASCII characters without spaces, commas, quotes or backslashes', 'name');
+  if (scope.description.length > 500) throw new ScopeInputError('a scope description is at most 500 characters', 'description');
 }
 
 /** A new scope; an existing name is a ConflictError (the admin API's 409). */
