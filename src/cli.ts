@@ -11,8 +11,8 @@ import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
 import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
-import type { AuditEvent, ChangeContext } from './core/audit.js';
-import type { App } from './core/model.js';
+import type { ChangeContext } from './core/audit.js';
+import { appJson, eventJson } from './http/admin/wire.js';
 import { saveScope, ScopeInputError } from './core/scope-admin.js';
 import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -51,35 +51,9 @@ function cliContext(): ChangeContext {
   return { actor: { type: 'cli', id: who }, address: null, requestId: runId, now: Date.now() };
 }
 
-/** An audit event as `audit --json` and the admin API print it. */
-function describeEvent(event: AuditEvent) {
-  return {
-    id: String(event.id),
-    at: new Date(event.at).toISOString(),
-    actor: event.actor,
-    action: event.action,
-    target: event.target,
-    address: event.address,
-    request_id: event.requestId,
-  };
-}
-
-function describeApp(app: App) {
-  return {
-    client_id: app.clientId,
-    name: app.name,
-    root_domain: app.rootDomain,
-    redirect_uris: app.redirectUris,
-    grant_types: app.grantTypes,
-    response_types: app.responseTypes,
-    scopes: app.scopes,
-    public: app.isPublic,
-    resource_server: app.isResourceServer,
-    admin: app.isAdmin,
-    disabled: app.disabled,
-    created_at: new Date(app.createdAt).toISOString(),
-  };
-}
+/** The same JSON names as the admin API (SPEC §10), from the one mapping. */
+const describeApp = appJson;
+const describeEvent = eventJson;
 
 function print(json: boolean, value: Record<string, unknown>, text: string): void {
   console.log(json ? JSON.stringify(value) : text);

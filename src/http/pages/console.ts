@@ -10,6 +10,7 @@ import { changeContext } from '../change-context.js';
 import type { App } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
 import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../../views/console-pages.js';
+import { AuditLogPage } from '../../views/audit-pages.js';
 import { SITE_MESSAGES } from '../../views/i18n-site.js';
 import { renderDocument } from '../../views/layout.js';
 import { MessagePage } from '../../views/oauth-pages.js';
@@ -72,6 +73,15 @@ export const consolePages: RouteModule = async (app, { services }) => {
     if (!who) return reply;
     const apps = (await stores.apps.listApps({ ownerUid: who.user.uid })).sort((a, b) => b.createdAt - a.createdAt);
     return sendPage(request, reply, renderDocument(ConsolePage({ ...base(request, who, '/console'), apps })));
+  });
+
+  // The audit events of this person's apps and of their own changes, newest first.
+  endpoint(app, '/console/audit', ['GET'], 'page', async (request, reply) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const appIds = (await stores.apps.listApps({ ownerUid: who.user.uid })).map((own) => own.clientId);
+    const events = await stores.audit.listEvents({ limit: 200, involving: { actor: { type: 'user', id: who.user.uid }, appIds } });
+    return sendPage(request, reply, renderDocument(AuditLogPage({ ...base(request, who, '/console/audit'), events })));
   });
 
   endpoint(app, '/console/apps/new', ['GET'], 'page', async (request, reply) => {
