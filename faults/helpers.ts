@@ -56,7 +56,7 @@ export async function stop(served: Served): Promise<void> {
 export async function createClient(databaseUrl: string): Promise<{ clientId: string; clientSecret: string }> {
   const database = await openDatabase(databaseUrl, { poolSize: 1 });
   try {
-    const { app, clientSecret } = await registerApp(database.stores.apps, { name: 'Fault test', rootDomain: 'example.com' }, new Set(['basic', 'email']), Date.now());
+    const { app, clientSecret } = await registerApp(database.stores, { name: 'Fault test', rootDomain: 'example.com' }, new Set(['basic', 'email']), { actor: { type: 'cli', id: 'faults' }, address: null, requestId: null, now: Date.now() });
     return { clientId: app.clientId, clientSecret: clientSecret! };
   } finally {
     await database.close();

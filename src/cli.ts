@@ -7,10 +7,14 @@
  * The `gatehouse` command (SPEC §5): serve, migrate, clients, users, scopes.
  * Every subcommand reads the database from --database or GATEHOUSE_DATABASE_URL.
  */
+import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
-import { AppInputError, registerApp, rotateSecret } from './core/apps.js';
-import type { App } from './core/model.js';
+import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
+import type { ChangeContext } from './core/audit.js';
+import { appJson, eventJson } from './http/admin/wire.js';
+import { saveScope, ScopeInputError } from './core/scope-admin.js';
+import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runGc } from './jobs/gc.js';
 import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
@@ -37,46 +41,21 @@ async function withDatabase<T>(options: { database?: string }, run: (database: O
   }
 }
 
-/** Opens the database and the signing keys (making the first ones on a fresh database). */
-async function withKeys<T>(options: { database?: string }, run: (keys: SigningKeyManager) => Promise<T>): Promise<T> {
-  const config = loadConfig({ database: options.database });
-  const database = await openDatabase(config.databaseUrl, { poolSize: 2 });
+/** Changes made by this command: actor `cli` (the operating-system user), no address, one request id per run. */
+const runId = randomId(16);
+function cliContext(): ChangeContext {
+  let who = 'unknown';
   try {
-    return await run(await openSigningKeys(database.db, config));
-  } finally {
-    await database.close();
+    who = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the actor is still `cli`
   }
+  return { actor: { type: 'cli', id: who }, address: null, requestId: runId, now: Date.now() };
 }
 
-/** A key as `keys list --json` prints it (SPEC §7): times in ISO 8601, as `clients` prints created_at. */
-function describeKey(key: SigningKeyInfo) {
-  return { kid: key.kid, alg: key.alg, state: key.state, created_at: new Date(key.createdAt).toISOString() };
-}
-
-function keyLine(key: SigningKeyInfo): string {
-  const activates = key.state === 'next' ? `  becomes current ${new Date(key.activatesAt).toISOString()}` : '';
-  return `${key.kid}  ${key.alg.padEnd(5)}  ${key.state.padEnd(8)}  created ${new Date(key.createdAt).toISOString()}${activates}`;
-}
-
-function describeApp(app: App) {
-  return {
-    client_id: app.clientId,
-    name: app.name,
-    root_domain: app.rootDomain,
-    redirect_uris: app.redirectUris,
-    grant_types: app.grantTypes,
-    response_types: app.responseTypes,
-    scopes: app.scopes,
-    public: app.isPublic,
-    resource_server: app.isResourceServer,
-    disabled: app.disabled,
-    subject_type: app.subjectType,
-    id_token_signed_response_alg: app.idTokenAlg,
-    post_logout_redirect_uris: app.postLogoutRedirectUris,
-    backchannel_logout_uri: app.backchannelLogoutUri,
-    created_at: new Date(app.createdAt).toISOString(),
-  };
-}
+/** The same JSON names as the admin API (SPEC §10), from the one mapping. */
+const describeApp = appJson;
+const describeEvent = eventJson;
 
 function print(json: boolean, value: Record<string, unknown>, text: string): void {
   console.log(json ? JSON.stringify(value) : text);
@@ -112,6 +91,27 @@ program
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
+
+/** Opens the database and the signing keys (making the first ones on a fresh database). */
+async function withKeys<T>(options: { database?: string }, run: (keys: SigningKeyManager) => Promise<T>): Promise<T> {
+  const config = loadConfig({ database: options.database });
+  const database = await openDatabase(config.databaseUrl, { poolSize: 2 });
+  try {
+    return await run(await openSigningKeys(database.db, config));
+  } finally {
+    await database.close();
+  }
+}
+
+/** A key as `keys list --json` prints it (SPEC §7): times in ISO 8601, as `clients` prints created_at. */
+function describeKey(key: SigningKeyInfo) {
+  return { kid: key.kid, alg: key.alg, state: key.state, created_at: new Date(key.createdAt).toISOString() };
+}
+
+function keyLine(key: SigningKeyInfo): string {
+  const activates = key.state === 'next' ? `  becomes current ${new Date(key.activatesAt).toISOString()}` : '';
+  return `${key.kid}  ${key.alg.padEnd(5)}  ${key.state.padEnd(8)}  created ${new Date(key.createdAt).toISOString()}${activates}`;
+}
 
 program
   .command('migrate')
@@ -157,6 +157,7 @@ clients
   .option('--scopes <list>', 'scopes it may request (default basic)', list)
   .option('--public', 'a public app (no Secret Key; PKCE required)')
   .option('--resource-server', 'may introspect any token')
+  .option('--admin', 'an admin app: client credentials with the scope gatehouse:admin, for the admin API (/admin/v1)')
   .option('--subject-type <type>', 'the sub of its id_tokens: public (the uid) or pairwise (its getInfo openid)')
   .option('--id-token-alg <alg>', 'id_token signing algorithm: RS256 (default), PS256, ES256 or EdDSA')
   .option('--post-logout-redirect-uri <uri>', 'where RP-initiated logout may send the browser (repeatable)', collect)
@@ -167,7 +168,7 @@ clients
     await withDatabase(options, async ({ stores }) => {
       const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
       const { app, clientSecret } = await registerApp(
-        stores.apps,
+        stores,
         {
           name: options.name,
           rootDomain: options.rootDomain,
@@ -177,13 +178,14 @@ clients
           scopes: options.scopes,
           isPublic: options.public === true,
           isResourceServer: options.resourceServer === true,
+          isAdmin: options.admin === true,
           subjectType: options.subjectType,
           idTokenAlg: options.idTokenAlg,
           postLogoutRedirectUris: options.postLogoutRedirectUri,
           backchannelLogoutUri: options.backchannelLogoutUri,
         },
         known,
-        Date.now(),
+        cliContext(),
       );
       const value = { ...describeApp(app), ...(clientSecret === undefined ? {} : { client_secret: clientSecret }) };
       print(
@@ -227,20 +229,25 @@ clients
   .addOption(databaseOption())
   .action(async (clientId: string, options) => {
     await withDatabase(options, async ({ stores }) => {
-      const clientSecret = await rotateSecret(stores.apps, clientId);
+      const clientSecret = await rotateSecret(stores, clientId, cliContext());
       print(options.json === true, { client_id: clientId, client_secret: clientSecret }, `new Secret Key (shown once): ${clientSecret}`);
     });
   });
 
-clients
-  .command('disable <client_id>')
-  .addOption(databaseOption())
-  .action(async (clientId: string, options) => {
-    await withDatabase(options, async ({ stores }) => {
-      if (!(await stores.apps.updateApp(clientId, { disabled: true }))) throw new AppInputError(`no app with client_id ${clientId}`);
-      console.log(`app ${clientId} disabled`);
+for (const [command, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
+  clients
+    .command(`${command} <client_id>`)
+    .addOption(databaseOption())
+    .action(async (clientId: string, options) => {
+      await withDatabase(options, async ({ stores }) => {
+        await setAppDisabled(stores, clientId, disabled, cliContext());
+        console.log(`app ${clientId} ${command}d`);
+      });
     });
-  });
+}
 
 program
   .command('users')
@@ -255,8 +262,8 @@ program
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
-      const profile = { email: options.email, name: options.name, emailVerified: options.emailVerified === true };
-      const user = await createAccount(stores.users, options.username, options.password, Date.now(), profile);
+      const input = { username: options.username, password: options.password, email: options.email, name: options.name, emailVerified: options.emailVerified === true };
+      const user = await createAccount(stores, input, cliContext());
       const value = { uid: user.uid, username: user.username, email: user.email ?? null, name: user.name ?? null, email_verified: user.emailVerified };
       print(options.json === true, value, `user ${user.username} created, uid ${user.uid}`);
     });
@@ -270,12 +277,30 @@ program
   .option('--description <text>', 'what the scope lets an app do, as a person reads it', '')
   .addOption(databaseOption())
   .action(async (options) => {
-    if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(options.name) || options.name.includes(',')) {
-      throw new AppInputError('a scope name is printable ASCII without spaces, commas, quotes or backslashes');
-    }
     await withDatabase(options, async ({ stores }) => {
-      await stores.scopes.saveScope({ name: options.name, description: options.description });
+      const existed = (await stores.scopes.listScopes()).some((scope) => scope.name === options.name);
+      await saveScope(stores, { name: options.name, description: options.description }, existed, cliContext());
       console.log(`scope ${options.name} saved`);
+    });
+  });
+
+program
+  .command('audit')
+  .description('print the audit trail, newest first')
+  .option('--limit <n>', 'how many events (1 to 10000, default 50)', '50')
+  .option('--json', 'print JSON (one array)')
+  .addOption(databaseOption())
+  .action(async (options: { limit: string; json?: boolean; database?: string }) => {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new AppInputError(`--limit must be a whole number from 1 to 10000, got ${JSON.stringify(options.limit)}`);
+    await withDatabase(options, async ({ stores }) => {
+      const events = (await stores.audit.listEvents({ limit })).map(describeEvent);
+      if (options.json) console.log(JSON.stringify(events));
+      else {
+        for (const event of events) {
+          console.log(`${event.at}  ${event.actor.type}:${event.actor.id}  ${event.action}  ${event.target.type}:${event.target.id}${event.address ? `  from ${event.address}` : ''}`);
+        }
+      }
     });
   });
 
@@ -323,7 +348,7 @@ keys
   });
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof AppInputError || error instanceof AccountInputError || error instanceof ConfigError) {
+  if (error instanceof AppInputError || error instanceof AccountInputError || error instanceof ScopeInputError || error instanceof ConfigError) {
     console.error(`gatehouse: ${error.message}`);
   } else {
     console.error(`gatehouse: ${(error as Error).message ?? String(error)}`);

@@ -1,7 +1,13 @@
-/** Registering and changing apps: the rules shared by the command line and the developer console. */
+/**
+ * Registering and changing apps: the one way, shared by the command line, the
+ * developer console and the admin API. Every change takes the actor and writes
+ * its audit event in the same transaction (core/audit.ts).
+ */
+import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
 import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
 import type { AppStore } from './ports.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
+import { ADMIN_SCOPE } from './scopes.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
 
 export interface AppInput {
@@ -13,57 +19,64 @@ export interface AppInput {
   scopes?: string[];
   isPublic?: boolean;
   isResourceServer?: boolean;
+  /** `clients create --admin`: a confidential app whose only grant is client credentials and whose only scope is gatehouse:admin. */
+  isAdmin?: boolean;
   ownerUid?: string | null;
   /** OpenID Connect (SPEC §7 "Apps"). */
-  subjectType?: string;
-  idTokenAlg?: string;
-  postLogoutRedirectUris?: string[];
-  backchannelLogoutUri?: string | null;
+  subjectType?: string | undefined;
+  idTokenAlg?: string | undefined;
+  postLogoutRedirectUris?: string[] | undefined;
+  backchannelLogoutUri?: string | null | undefined;
+}
+
+export interface AppChangeDeps {
+  audit: Pick<AuditStore, 'commit'>;
 }
 
 /** A mistake in what an operator or developer asked for; the message says which field and why. */
 export class AppInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The wire name of the field at fault, when one is (the admin API's problem names it). */
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'AppInputError';
   }
 }
 
-function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], what: string): T[] {
+function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], what: string, field: string): T[] {
   if (values === undefined) return [...allowed];
   for (const value of values) {
     if (!(allowed as readonly string[]).includes(value)) {
-      throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`);
+      throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`, field);
     }
   }
   return [...new Set(values)] as T[];
 }
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, what: string): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`);
-  return value as T;
-}
-
-/**
- * A registered redirect URI (or post-logout redirect URI) must itself be
- * usable: absolute, no fragment, no user info, under the app's root domain.
- */
-function checkRegisteredUri(uri: string, rootDomain: string, what = 'redirect URI'): string {
+/** A registered redirect URI must itself be usable: absolute, no fragment, no user info. */
+function checkRegisteredUri(uri: string, rootDomain: string, what = 'redirect URI', field = 'redirect_uris'): string {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw new AppInputError(`${what} ${JSON.stringify(uri)} is not an absolute URI`);
+    throw new AppInputError(`${what} ${JSON.stringify(uri)} is not an absolute URI`, field);
   }
-  if (uri.includes('#')) throw new AppInputError(`${what} ${uri} must not have a fragment`);
-  if (url.username !== '' || url.password !== '') throw new AppInputError(`${what} ${uri} must not carry user information`);
-  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`${what} ${uri} has a forbidden scheme`);
+  if (uri.includes('#')) throw new AppInputError(`${what} ${uri} must not have a fragment`, field);
+  if (url.username !== '' || url.password !== '') throw new AppInputError(`${what} ${uri} must not carry user information`, field);
+  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) throw new AppInputError(`${what} ${uri} has a forbidden scheme`, field);
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   if ((url.protocol === 'https:' || url.protocol === 'http:') && !loopback && registrableDomain(url.hostname) !== rootDomain) {
-    throw new AppInputError(`${what} ${uri} is not under the root domain ${rootDomain}`);
+    throw new AppInputError(`${what} ${uri} is not under the root domain ${rootDomain}`, field);
   }
   return uri;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, what: string, field: string): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new AppInputError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(', ')}`, field);
+  return value as T;
 }
 
 /**
@@ -77,12 +90,12 @@ function checkBackchannelUri(uri: string): string {
   try {
     url = new URL(uri);
   } catch {
-    throw new AppInputError(`back-channel logout URI ${JSON.stringify(uri)} is not an absolute URI`);
+    throw new AppInputError(`back-channel logout URI ${JSON.stringify(uri)} is not an absolute URI`, 'backchannel_logout_uri');
   }
-  if (uri.includes('#')) throw new AppInputError(`back-channel logout URI ${uri} must not have a fragment`);
+  if (uri.includes('#')) throw new AppInputError(`back-channel logout URI ${uri} must not have a fragment`, 'backchannel_logout_uri');
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new AppInputError(`back-channel logout URI ${uri} must be https (plain http only on a loopback host)`);
+    throw new AppInputError(`back-channel logout URI ${uri} must be https (plain http only on a loopback host)`, 'backchannel_logout_uri');
   }
   return uri;
 }
@@ -90,22 +103,34 @@ function checkBackchannelUri(uri: string): string {
 const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
+  const isAdmin = input.isAdmin ?? false;
   const name = input.name.trim();
-  if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters');
+  if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters', 'name');
   let rootDomain: string;
   try {
     rootDomain = normaliseRootDomain(input.rootDomain);
   } catch (error) {
-    throw new AppInputError((error as Error).message);
+    throw new AppInputError((error as Error).message, 'root_domain');
   }
-  const redirectUris = uniqueTrimmed(input.redirectUris).map((uri) => checkRegisteredUri(uri, rootDomain));
-  const postLogoutRedirectUris = uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI'));
-  const backchannel = input.backchannelLogoutUri?.trim();
-  const grantTypes: GrantTypeName[] = pick(input.grantTypes, GRANT_TYPES, 'grant type');
-  const responseTypes: ResponseTypeName[] = pick(input.responseTypes, RESPONSE_TYPES, 'response type');
-  const scopes = [...new Set(input.scopes ?? ['basic'])];
-  if (scopes.length === 0) throw new AppInputError('an app needs at least one scope');
-  for (const scope of scopes) if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`);
+  const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => uri.trim()).filter((uri) => uri !== ''))].map((uri) =>
+    checkRegisteredUri(uri, rootDomain),
+  );
+  const grantTypes: GrantTypeName[] = pick(input.grantTypes ?? (isAdmin ? ['client_credentials'] : undefined), GRANT_TYPES, 'grant type', 'grant_types');
+  const responseTypes: ResponseTypeName[] = pick(input.responseTypes ?? (isAdmin ? [] : undefined), RESPONSE_TYPES, 'response type', 'response_types');
+  const scopes = [...new Set(input.scopes ?? (isAdmin ? [ADMIN_SCOPE] : ['basic']))];
+  if (scopes.length === 0) throw new AppInputError('an app needs at least one scope', 'scopes');
+  for (const scope of scopes) {
+    if (scope === ADMIN_SCOPE) {
+      if (!isAdmin) throw new AppInputError(`scope ${ADMIN_SCOPE} is only for admin apps (clients create --admin)`, 'scopes');
+    } else if (!knownScopes.has(scope)) throw new AppInputError(`unknown scope ${JSON.stringify(scope)}`, 'scopes');
+  }
+  if (isAdmin) {
+    // SPEC §10: admin tokens come from client credentials only, so an admin app has no other grant, no browser flow, and a secret.
+    if (input.isPublic) throw new AppInputError('an admin app is confidential: it cannot be public');
+    if (grantTypes.some((grant) => grant !== 'client_credentials')) throw new AppInputError('an admin app uses the client_credentials grant only', 'grant_types');
+    if (responseTypes.length > 0) throw new AppInputError('an admin app has no response types (no browser flow)', 'response_types');
+    if (!scopes.includes(ADMIN_SCOPE)) throw new AppInputError(`an admin app has the scope ${ADMIN_SCOPE}`, 'scopes');
+  }
   return {
     name,
     rootDomain,
@@ -115,20 +140,21 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     scopes,
     isPublic: input.isPublic ?? false,
     isResourceServer: input.isResourceServer ?? false,
+    isAdmin,
     ownerUid: input.ownerUid ?? null,
-    subjectType: oneOf(input.subjectType, SUBJECT_TYPES, APP_DEFAULTS.subjectType, 'subject type'),
-    idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm'),
-    postLogoutRedirectUris,
-    backchannelLogoutUri: backchannel === undefined || backchannel === '' ? null : checkBackchannelUri(backchannel),
+    subjectType: oneOf(input.subjectType, SUBJECT_TYPES, APP_DEFAULTS.subjectType, 'subject type', 'subject_type'),
+    idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm', 'id_token_signed_response_alg'),
+    postLogoutRedirectUris: uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI', 'post_logout_redirect_uris')),
+    backchannelLogoutUri: input.backchannelLogoutUri == null || input.backchannelLogoutUri.trim() === '' ? null : checkBackchannelUri(input.backchannelLogoutUri.trim()),
   };
 }
 
 /** Registers an app; the Secret Key is returned once here and stored only as its hash. */
 export async function registerApp(
-  apps: Pick<AppStore, 'createApp'>,
+  deps: AppChangeDeps,
   input: AppInput,
   knownScopes: ReadonlySet<string>,
-  now: number,
+  ctx: ChangeContext,
 ): Promise<{ app: App; clientSecret: string | undefined }> {
   const fields = validateAppInput(input, knownScopes);
   const clientSecret = fields.isPublic ? undefined : mintSecret();
@@ -137,18 +163,96 @@ export async function registerApp(
     clientId: randomId(18),
     secretHash: clientSecret === undefined ? null : hashSecret(clientSecret),
     disabled: false,
-    createdAt: now,
+    createdAt: ctx.now,
   };
-  await apps.createApp(app);
+  await commitChange(deps.audit, { kind: 'createApp', app }, auditEvent(ctx, 'app.create', { type: 'app', id: app.clientId }), {});
   return { app, clientSecret };
 }
 
+/** What may change on an app after registration (public/confidential and admin stay as they were made). */
+export type AppSettings = Partial<Omit<AppInput, 'isPublic' | 'isAdmin' | 'ownerUid'>> & { disabled?: boolean };
+
+/**
+ * Changes the settings named in `changes` (the others stay, so two updates of
+ * different fields at once lose neither), checked with the same rules as
+ * registration against the app as it would become. Only `disabled` changing
+ * is app.disable / app.enable; anything else app.update.
+ */
+export async function updateApp(
+  deps: AppChangeDeps & { apps: Pick<AppStore, 'findApp'> },
+  clientId: string,
+  changes: AppSettings,
+  knownScopes: ReadonlySet<string>,
+  ctx: ChangeContext,
+): Promise<App> {
+  const current = await deps.apps.findApp(clientId);
+  if (current === undefined) throw new NotFoundError('app', clientId);
+  const merged: AppInput = {
+    name: changes.name ?? current.name,
+    rootDomain: changes.rootDomain ?? current.rootDomain,
+    redirectUris: changes.redirectUris ?? current.redirectUris,
+    grantTypes: changes.grantTypes ?? current.grantTypes,
+    responseTypes: changes.responseTypes ?? current.responseTypes,
+    scopes: changes.scopes ?? current.scopes,
+    isPublic: current.isPublic,
+    isResourceServer: changes.isResourceServer ?? current.isResourceServer,
+    isAdmin: current.isAdmin,
+    ownerUid: current.ownerUid,
+    subjectType: changes.subjectType ?? current.subjectType,
+    idTokenAlg: changes.idTokenAlg ?? current.idTokenAlg,
+    postLogoutRedirectUris: changes.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
+    backchannelLogoutUri: changes.backchannelLogoutUri !== undefined ? changes.backchannelLogoutUri : current.backchannelLogoutUri,
+  };
+  const checked = validateAppInput(merged, knownScopes);
+  const patch: AppPatch = {};
+  if (changes.name !== undefined) patch.name = checked.name;
+  if (changes.rootDomain !== undefined) patch.rootDomain = checked.rootDomain;
+  if (changes.redirectUris !== undefined) patch.redirectUris = checked.redirectUris;
+  if (changes.grantTypes !== undefined) patch.grantTypes = checked.grantTypes;
+  if (changes.responseTypes !== undefined) patch.responseTypes = checked.responseTypes;
+  if (changes.scopes !== undefined) patch.scopes = checked.scopes;
+  if (changes.isResourceServer !== undefined) patch.isResourceServer = checked.isResourceServer;
+  if (changes.subjectType !== undefined) patch.subjectType = checked.subjectType;
+  if (changes.idTokenAlg !== undefined) patch.idTokenAlg = checked.idTokenAlg;
+  if (changes.postLogoutRedirectUris !== undefined) patch.postLogoutRedirectUris = checked.postLogoutRedirectUris;
+  if (changes.backchannelLogoutUri !== undefined) patch.backchannelLogoutUri = checked.backchannelLogoutUri;
+  if (changes.disabled !== undefined) patch.disabled = changes.disabled;
+  const keys = Object.keys(patch);
+  const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';
+  await commitChange(deps.audit, { kind: 'updateApp', clientId, patch }, auditEvent(ctx, action, { type: 'app', id: clientId }), {
+    notFound: () => new NotFoundError('app', clientId),
+  });
+  return { ...current, ...patch };
+}
+
+/** Disables (no token, no authorize) or enables an app. */
+export async function setAppDisabled(deps: AppChangeDeps, clientId: string, disabled: boolean, ctx: ChangeContext): Promise<void> {
+  await commitChange(
+    deps.audit,
+    { kind: 'updateApp', clientId, patch: { disabled } },
+    auditEvent(ctx, disabled ? 'app.disable' : 'app.enable', { type: 'app', id: clientId }),
+    { notFound: () => new NotFoundError('app', clientId) },
+  );
+}
+
 /** A new Secret Key; the old one stops working at once. */
-export async function rotateSecret(apps: Pick<AppStore, 'findApp' | 'updateApp'>, clientId: string): Promise<string> {
-  const app = await apps.findApp(clientId);
-  if (app === undefined) throw new AppInputError(`no app with client_id ${clientId}`);
+export async function rotateSecret(deps: AppChangeDeps & { apps: Pick<AppStore, 'findApp'> }, clientId: string, ctx: ChangeContext): Promise<string> {
+  const app = await deps.apps.findApp(clientId);
+  if (app === undefined) throw new NotFoundError('app', clientId);
   if (app.isPublic) throw new AppInputError('a public app has no Secret Key');
   const clientSecret = mintSecret();
-  await apps.updateApp(clientId, { secretHash: hashSecret(clientSecret) });
+  await commitChange(
+    deps.audit,
+    { kind: 'updateApp', clientId, patch: { secretHash: hashSecret(clientSecret) } },
+    auditEvent(ctx, 'app.rotate_secret', { type: 'app', id: clientId }),
+    { notFound: () => new NotFoundError('app', clientId) },
+  );
   return clientSecret;
+}
+
+/** Deletes an app: its tokens die with it and its consents are forgotten. */
+export async function deleteApp(deps: AppChangeDeps, clientId: string, ctx: ChangeContext): Promise<void> {
+  await commitChange(deps.audit, { kind: 'deleteApp', clientId }, auditEvent(ctx, 'app.delete', { type: 'app', id: clientId }), {
+    notFound: () => new NotFoundError('app', clientId),
+  });
 }

@@ -28,6 +28,8 @@ export interface App {
   scopes: string[];
   isPublic: boolean;
   isResourceServer: boolean;
+  /** Made with `clients create --admin`: the only kind of app that may be granted `gatehouse:admin` (SPEC §10). */
+  isAdmin: boolean;
   disabled: boolean;
   /** The developer account that owns the app (console), if any. */
   ownerUid: string | null;
@@ -63,6 +65,8 @@ export interface User {
   emailVerified: boolean;
   /** When the profile last changed (OIDC `updated_at`), ms. */
   updatedAt: number;
+  /** Present (true) once an operator disabled the user: no sign-in, their tokens stop working (SPEC §10). */
+  disabled?: boolean;
 }
 
 export interface Scope {

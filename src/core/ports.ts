@@ -4,6 +4,7 @@
  * the one contract suite in test/storage/contract.ts. A function takes only
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
+import type { AuditStore } from './audit.js';
 import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -17,7 +18,11 @@ export interface AppStore {
   findApp(clientId: string): Promise<App | undefined>;
   createApp(app: App): Promise<void>;
   updateApp(clientId: string, patch: Partial<Omit<App, 'clientId' | 'createdAt'>>): Promise<boolean>;
-  listApps(filter?: { ownerUid?: string }): Promise<App[]>;
+  /**
+   * Ordered by creation time, then client_id. `after` and `limit` page through
+   * them (the admin API): only apps after that position, at most `limit`.
+   */
+  listApps(filter?: { ownerUid?: string; after?: { createdAt: number; clientId: string }; limit?: number }): Promise<App[]>;
 }
 
 export interface UserStore {
@@ -26,6 +31,8 @@ export interface UserStore {
   /** Fails (returns false) when the username is taken. */
   createUser(user: User): Promise<boolean>;
   countUsers(): Promise<number>;
+  /** Ordered by uid (ids grow with time); only uids greater than `afterUid`, at most `limit`. */
+  listUsers(page: { afterUid?: string; limit: number }): Promise<User[]>;
 }
 
 export interface ScopeStore {
@@ -117,4 +124,6 @@ export interface Stores {
   codes: CodeStore;
   tokens: TokenStore;
   devices: DeviceStore;
+  /** The audit trail, and the one way a change of the CLI, console or admin API is written (core/audit.ts). */
+  audit: AuditStore;
 }

@@ -122,6 +122,7 @@ export async function requireUser(
   }
   const user = await services.stores.users.findUserByUid(token.uid);
   if (user === undefined) return void sendInvalidToken(services, reply, 'invalid', 'the user of this access token no longer exists');
+  if (user.disabled === true) return void sendInvalidToken(services, reply, 'invalid', 'the user of this access token has been disabled');
   return { token, user };
 }
 

@@ -3,6 +3,7 @@
  * endpoint is adding a row. A row is [module, options]; each module owns its
  * paths and receives the services with its options (context.ts).
  */
+import { adminApi } from './admin/index.js';
 import type { RouteModule } from './context.js';
 import { authorizeEndpoint } from './endpoints/authorize.js';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
@@ -50,6 +51,8 @@ export const ROUTES: readonly RouteRow[] = [
   [consolePages],
   [accountPages],
   [errorReferencePages],
+  // The admin API (SPEC §10)
+  [adminApi],
   // Operations
   [healthEndpoints],
   [metricsEndpoint],

@@ -57,7 +57,8 @@ export async function currentUser(services: Services, request: FastifyRequest): 
   const session = services.cookies.readSession(parseCookies(request.headers.cookie), services.clock.now());
   if (session === undefined) return undefined;
   const user = await services.stores.users.findUserByUid(session.uid);
-  return user && { session, user };
+  // A user an operator disabled is signed out everywhere at once (SPEC §10).
+  return user && user.disabled !== true ? { session, user } : undefined;
 }
 
 /** A CSRF token for a form on this response (setting the nonce cookie when the browser has none). */

@@ -40,7 +40,12 @@ export class CachedAppStore implements AppStore {
     return changed;
   }
 
-  listApps(filter?: { ownerUid?: string }): Promise<App[]> {
+  /** Drops one app's entry (a change committed elsewhere than through this wrapper: the audited unit of work). */
+  forget(clientId: string): void {
+    this.entries.delete(clientId);
+  }
+
+  listApps(filter?: Parameters<AppStore['listApps']>[0]): Promise<App[]> {
     return this.inner.listApps(filter);
   }
 }

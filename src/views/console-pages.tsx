@@ -115,7 +115,8 @@ export function ConsolePage(props: ConsoleBase & { apps: App[] }) {
         <p>
           <a class="button" href="/console/apps/new">
             {s.consoleNewApp}
-          </a>
+          </a>{' '}
+          <a href="/console/audit">{s.consoleAuditLink}</a>
         </p>
         {props.apps.length === 0 ? (
           <p class="muted">{s.consoleEmpty}</p>

@@ -141,4 +141,62 @@ describe('gatehouse command line', () => {
       await server?.close().catch(() => {});
     }
   });
+
+  test('clients create --admin makes a client-credentials app whose token carries gatehouse:admin and opens the admin API', async () => {
+    const result = await gatehouse('clients', 'create', '--name', 'Ops', '--root-domain', 'example.com', '--admin', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const admin = JSON.parse(result.stdout);
+    assert.deepEqual(
+      { admin: admin.admin, grant_types: admin.grant_types, response_types: admin.response_types, scopes: admin.scopes, public: admin.public },
+      { admin: true, grant_types: ['client_credentials'], response_types: [], scopes: ['gatehouse:admin'], public: false },
+    );
+    assert.equal(created['admin'], false);
+    const refused = await gatehouse('clients', 'create', '--name', 'Ops', '--root-domain', 'example.com', '--admin', '--public');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /an admin app is confidential/);
+    let server: TestServer | undefined;
+    try {
+      server = await startServer({ databaseUrl: database });
+      const granted = await fetch(`${server.url}/oauth/2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: admin.client_id, client_secret: admin.client_secret }) });
+      const token = (await granted.json()) as { access_token: string; scope: string };
+      assert.equal(token.scope, 'gatehouse:admin');
+      const apps = await fetch(`${server.url}/admin/v1/apps?limit=200`, { headers: { authorization: `Bearer ${token.access_token}` } });
+      assert.equal(apps.status, 200);
+      const listed = ((await apps.json()) as { items: Array<{ client_id: string; admin: boolean }> }).items;
+      assert.ok(listed.some((app) => app.client_id === admin.client_id && app.admin));
+    } finally {
+      await server?.close().catch(() => {});
+    }
+  });
+
+  test('audit --json prints every change of these commands, newest first, actor cli, never a secret', async () => {
+    const result = await gatehouse('audit', '--json', '--limit', '100');
+    assert.equal(result.code, 0, result.stderr);
+    const events = JSON.parse(result.stdout) as Array<{ id: string; at: string; actor: { type: string; id: string }; action: string; target: { type: string; id: string }; address: string | null; request_id: string | null }>;
+    const id = created['client_id'] as string;
+    assert.deepEqual(
+      events.filter((event) => event.target.id === id).map((event) => event.action),
+      ['app.disable', 'app.rotate_secret', 'app.create'],
+    );
+    assert.deepEqual(
+      events.map((event) => event.action).filter((action) => action === 'user.create' || action === 'scope.create'),
+      ['user.create', 'scope.create', 'user.create'], // carol (name and verified email), photos, alice
+    );
+    for (const event of events) {
+      assert.equal(event.actor.type, 'cli');
+      assert.equal(event.address, null);
+      assert.match(event.request_id ?? '', /^[A-Za-z0-9_-]{22}$/);
+      assert.match(event.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    const ids = events.map((event) => Number(event.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+    assert.ok(!result.stdout.includes(created['client_secret'] as string));
+    const limited = JSON.parse((await gatehouse('audit', '--json', '--limit', '2')).stdout) as unknown[];
+    assert.deepEqual(limited, events.slice(0, 2));
+    const text = await gatehouse('audit', '--limit', '1');
+    assert.match(text.stdout, /^\d{4}-.*Z {2}cli:\S+ {2}app\.create {2}app:\S+\n$/);
+    const bad = await gatehouse('audit', '--limit', '0');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--limit must be a whole number from 1 to 10000/);
+  });
 });

@@ -40,6 +40,7 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     scopes: ['basic', 'email'],
     isPublic,
     isResourceServer: false,
+    isAdmin: false,
     disabled: false,
     ownerUid: null,
     createdAt: T0,

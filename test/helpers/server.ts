@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAccount } from '../../src/core/accounts.js';
 import { registerApp, type AppInput } from '../../src/core/apps.js';
+import type { ChangeContext } from '../../src/core/audit.js';
 import type { App } from '../../src/core/model.js';
 import type { AppDeps } from '../../src/http/app.js';
 import { createInstance, type Instance } from '../../src/server.js';
@@ -46,6 +47,9 @@ export interface StartOptions {
 
 let userCounter = 0;
 
+/** Changes a test makes directly (as the CLI would): actor cli `test`. */
+export const TEST_CONTEXT = (): ChangeContext => ({ actor: { type: 'cli', id: 'test' }, address: null, requestId: null, now: Date.now() });
+
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
@@ -63,11 +67,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     dir,
     async createApp(input = {}) {
       const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
-      const { app, clientSecret } = await registerApp(stores.apps, { name: 'Test App', rootDomain: 'example.com', ...input }, known, Date.now());
+      const { app, clientSecret } = await registerApp(stores, { name: 'Test App', rootDomain: 'example.com', ...input }, known, TEST_CONTEXT());
       return { app, clientId: app.clientId, clientSecret };
     },
     async createUser(username = `user${++userCounter}_${process.pid}`, password = 'correct horse battery') {
-      const user = await createAccount(stores.users, username, password, Date.now());
+      const user = await createAccount(stores, { username, password }, TEST_CONTEXT());
       return { uid: user.uid, username, password };
     },
     async close() {

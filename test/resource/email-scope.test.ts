@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AccountInputError, createAccount } from '../../src/core/accounts.js';
 import { codeFlowTokens } from '../helpers/browserless-flow.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, TEST_CONTEXT, type TestServer } from '../helpers/server.js';
 
 const REDIRECT = 'https://app.example.com/cb';
 
@@ -16,7 +16,7 @@ describe('the email scope', () => {
     server = await startServer();
     const made = await server.createApp({ redirectUris: [REDIRECT], scopes: ['basic', 'email'] });
     client = { clientId: made.clientId, clientSecret: made.clientSecret!, redirectUri: REDIRECT };
-    await createAccount(server.instance.services.stores.users, person.username, person.password, Date.now(), person.email);
+    await createAccount(server.instance.services.stores, { username: person.username, password: person.password, email: person.email }, TEST_CONTEXT());
   });
   after(() => server.close());
 
@@ -49,6 +49,6 @@ describe('the email scope', () => {
   });
 
   test('an account is refused an address that is not one', async () => {
-    await assert.rejects(createAccount(server.instance.services.stores.users, 'bad', 'correct horse battery', Date.now(), 'not an address'), AccountInputError);
+    await assert.rejects(createAccount(server.instance.services.stores, { username: 'bad', password: 'correct horse battery', email: 'not an address' }, TEST_CONTEXT()), AccountInputError);
   });
 });

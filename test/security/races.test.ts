@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rotateSecret } from '../../src/core/apps.js';
 import { authorize, Browser, redirectParams } from '../helpers/browserless-flow.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, TEST_CONTEXT, type TestServer } from '../helpers/server.js';
 import { RFC_GRANT, visitDevicePage } from '../device/helpers.js';
 import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from '../storage/pg-schema.js';
 
@@ -128,7 +128,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const clients = Array.from({ length: 20 }, client);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Five rotations at once: the store keeps exactly one of the five new secrets.
-      const fresh = await Promise.all(Array.from({ length: 5 }, () => rotateSecret(server.instance.services.stores.apps, made.clientId)));
+      const fresh = await Promise.all(Array.from({ length: 5 }, () => rotateSecret(server.instance.services.stores, made.clientId, TEST_CONTEXT())));
       await new Promise((resolve) => setTimeout(resolve, 300));
       stop = true;
       await Promise.all(clients);

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nextId } from '../../src/core/ids.js';
-import type { User } from '../../src/core/model.js';
-import type { NewToken } from '../../src/core/model.js';
+import type { NewAuditEvent } from '../../src/core/audit.js';
+import type { NewToken, User } from '../../src/core/model.js';
 import type { Stores } from '../../src/core/ports.js';
 import { hashSecret, mintSecret, randomId } from '../../src/core/tokens.js';
 import { codeFields, makeApp, T0 } from '../helpers/fixtures.js';
@@ -71,7 +71,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.deepEqual(await s.apps.findApp(app.clientId), app);
         assert.equal(await s.apps.updateApp(app.clientId, { idTokenAlg: 'EdDSA', name: 'Renamed' }), true);
         assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, idTokenAlg: 'EdDSA', name: 'Renamed' });
-        // Concurrent updates of different settings both land.
         await Promise.all([s.apps.updateApp(app.clientId, { subjectType: 'public' }), s.apps.updateApp(app.clientId, { backchannelLogoutUri: null }), s.apps.updateApp(app.clientId, { postLogoutRedirectUris: [] })]);
         assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, idTokenAlg: 'EdDSA', name: 'Renamed', subjectType: 'public', backchannelLogoutUri: null, postLogoutRedirectUris: [] });
       });
@@ -304,6 +303,107 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         for (const id of mine) assert.equal((await s.tokens.findToken(id))?.revokedAt, T0 + 9);
         assert.equal((await s.tokens.findToken(elsewhere!))?.revokedAt, null);
         assert.equal((await s.tokens.findToken(someoneElse!))?.revokedAt, null);
+      });
+    });
+    describe('audit trail: each change and its event in one transaction', () => {
+      const ctx = (action: NewAuditEvent['action'], type: NewAuditEvent['target']['type'], id: string): NewAuditEvent => ({
+        at: T0 + 1000,
+        actor: { type: 'app', id: 'admin-app' },
+        action,
+        target: { type, id },
+        address: '192.0.2.1',
+        requestId: `req-${randomId(6)}`,
+      });
+      const eventsFor = async (stores: Stores, id: string) => (await stores.audit.listEvents({ limit: 1000 })).filter((event) => event.target.id === id);
+
+      it('creates an app with its event, every field intact, and the other connection sees both', async () => {
+        const { app } = makeApp({ isAdmin: true, grantTypes: ['client_credentials'], responseTypes: [], scopes: ['gatehouse:admin'] });
+        const event = ctx('app.create', 'app', app.clientId);
+        assert.deepEqual(await s.audit.commit({ kind: 'createApp', app }, event), { applied: true, count: 1 });
+        assert.deepEqual(await s.apps.findApp(app.clientId), app);
+        const [stored] = await eventsFor(opened.peer ?? s, app.clientId);
+        assert.ok(stored && stored.id > 0);
+        assert.deepEqual({ ...stored, id: 0 }, { ...event, id: 0 });
+        assert.deepEqual(await (opened.peer ?? s).apps.findApp(app.clientId), app);
+      });
+
+      it('writes nothing, event neither, when the change is refused', async () => {
+        const missing = `client-${randomId()}`;
+        assert.deepEqual(await s.audit.commit({ kind: 'updateApp', clientId: missing, patch: { disabled: true } }, ctx('app.disable', 'app', missing)), { applied: false, reason: 'not_found' });
+        assert.deepEqual(await s.audit.commit({ kind: 'deleteApp', clientId: missing }, ctx('app.delete', 'app', missing)), { applied: false, reason: 'not_found' });
+        const name = `scope_${randomId(6)}`;
+        assert.deepEqual(await s.audit.commit({ kind: 'createScope', scope: { name, description: 'one' } }, ctx('scope.create', 'scope', name)), { applied: true, count: 1 });
+        assert.deepEqual(await s.audit.commit({ kind: 'createScope', scope: { name, description: 'two' } }, ctx('scope.create', 'scope', name)), { applied: false, reason: 'conflict' });
+        assert.deepEqual((await s.scopes.listScopes()).filter((scope) => scope.name === name), [{ name, description: 'one' }]);
+        assert.equal((await eventsFor(s, missing)).length, 0);
+        assert.equal((await eventsFor(s, name)).length, 1);
+      });
+
+      it('disables a user and revokes their tokens at once; a taken username is a conflict', async () => {
+        const uid = String(nextId());
+        const username = `user_${randomId(6)}`;
+        const user = { uid, username, passwordHash: 'scrypt$x', createdAt: T0, emailVerified: false, updatedAt: T0 };
+        assert.equal((await s.audit.commit({ kind: 'createUser', user }, ctx('user.create', 'user', uid))).applied, true);
+        assert.deepEqual(await s.audit.commit({ kind: 'createUser', user: { ...user, uid: String(nextId()) } }, ctx('user.create', 'user', 'x')), { applied: false, reason: 'conflict' });
+        const other = { uid: String(nextId()), username: `user_${randomId(6)}`, passwordHash: 'scrypt$y', createdAt: T0, emailVerified: false, updatedAt: T0 };
+        await s.audit.commit({ kind: 'createUser', user: other }, ctx('user.create', 'user', other.uid));
+        const rename = await s.audit.commit({ kind: 'updateUser', uid: other.uid, patch: { username }, revokeTokens: false }, ctx('user.update', 'user', other.uid));
+        assert.deepEqual(rename, { applied: false, reason: 'conflict' });
+        const ids = await s.tokens.issueTokens([newToken({ uid }), newToken({ uid, kind: 'refresh' })]);
+        const [stranger] = await s.tokens.issueTokens([newToken()]);
+        const disabled = await s.audit.commit({ kind: 'updateUser', uid, patch: { disabled: true, email: 'a@example.com' }, revokeTokens: true }, ctx('user.disable', 'user', uid));
+        assert.deepEqual(disabled, { applied: true, count: 1 });
+        assert.deepEqual(await s.users.findUserByUid(uid), { ...user, disabled: true, email: 'a@example.com' });
+        for (const id of ids) assert.equal((await s.tokens.findToken(id))?.revokedAt, T0 + 1000);
+        assert.equal((await s.tokens.findToken(stranger!))?.revokedAt, null);
+        await s.audit.commit({ kind: 'updateUser', uid, patch: { disabled: false, email: null }, revokeTokens: false }, ctx('user.update', 'user', uid));
+        assert.deepEqual(await s.users.findUserByUid(uid), user);
+        assert.deepEqual((await eventsFor(s, uid)).map((event) => event.action), ['user.update', 'user.disable', 'user.create']);
+        const page = await s.users.listUsers({ afterUid: String(Number(uid) - 1), limit: 1 });
+        assert.equal(page[0]?.uid, uid);
+      });
+
+      it("revokes an app's tokens by count, and deleting an app kills its tokens", async () => {
+        const { app } = makeApp();
+        await s.audit.commit({ kind: 'createApp', app }, ctx('app.create', 'app', app.clientId));
+        await s.tokens.issueTokens([newToken({ clientId: app.clientId }), newToken({ clientId: app.clientId })]);
+        const revoked = await s.audit.commit({ kind: 'revokeTokens', clientId: app.clientId }, ctx('tokens.revoke', 'app', app.clientId));
+        assert.deepEqual(revoked, { applied: true, count: 2 });
+        const [late] = await s.tokens.issueTokens([newToken({ clientId: app.clientId })]);
+        assert.deepEqual(await s.audit.commit({ kind: 'deleteApp', clientId: app.clientId }, ctx('app.delete', 'app', app.clientId)), { applied: true, count: 1 });
+        assert.equal(await s.apps.findApp(app.clientId), undefined);
+        assert.equal((await s.tokens.findToken(late!))?.revokedAt, T0 + 1000);
+        assert.deepEqual((await eventsFor(s, app.clientId)).map((event) => event.action), ['app.delete', 'tokens.revoke', 'app.create']);
+      });
+
+      it('keeps exactly one event per change under 20 concurrent creates and 20 concurrent updates', async () => {
+        const made = Array.from({ length: 20 }, () => makeApp().app);
+        const { app: shared } = makeApp();
+        await s.audit.commit({ kind: 'createApp', app: shared }, ctx('app.create', 'app', shared.clientId));
+        const results = await Promise.all([
+          ...made.map((app) => s.audit.commit({ kind: 'createApp', app }, ctx('app.create', 'app', app.clientId))),
+          ...Array.from({ length: 20 }, (_, i) => s.audit.commit({ kind: 'updateApp', clientId: shared.clientId, patch: { name: `name ${i}` } }, ctx('app.update', 'app', shared.clientId))),
+        ]);
+        assert.ok(results.every((result) => result.applied));
+        const reader = opened.peer ?? s;
+        for (const app of made) assert.deepEqual((await eventsFor(reader, app.clientId)).map((event) => event.action), ['app.create']);
+        assert.equal((await eventsFor(reader, shared.clientId)).filter((event) => event.action === 'app.update').length, 20);
+        assert.match((await reader.apps.findApp(shared.clientId))!.name, /^name \d+$/);
+      });
+
+      it('lists newest first, pages by id, and filters to an actor or their apps', async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { app } = makeApp();
+          ids.push(app.clientId);
+          await s.audit.commit({ kind: 'createApp', app }, { ...ctx('app.create', 'app', app.clientId), actor: { type: 'user', id: `dev-${ids[0]}` } });
+        }
+        const first = await s.audit.listEvents({ limit: 2, involving: { actor: { type: 'user', id: `dev-${ids[0]}` }, appIds: [] } });
+        assert.deepEqual(first.map((event) => event.target.id), [ids[2], ids[1]]);
+        const rest = await s.audit.listEvents({ limit: 2, beforeId: first[1]!.id, involving: { actor: { type: 'user', id: `dev-${ids[0]}` }, appIds: [] } });
+        assert.deepEqual(rest.map((event) => event.target.id), [ids[0]]);
+        const byApp = await s.audit.listEvents({ limit: 10, involving: { actor: { type: 'user', id: 'nobody' }, appIds: [ids[1]!] } });
+        assert.deepEqual(byApp.map((event) => event.target.id), [ids[1]]);
       });
     });
   });

@@ -1,4 +1,4 @@
-/** RFC 6749 §4.4: the app acts for itself; no refresh token (§4.4.3). */
+/** RFC 6749 §4.4: the app acts for itself; no refresh token (§4.4.3). The only grant of `gatehouse:admin` (SPEC §10). */
 import { issueTokens } from '../issue.js';
 import { single } from '../params.js';
 import { resolveScope } from '../scopes.js';
@@ -9,7 +9,7 @@ export const clientCredentialsGrant: Grant = {
   enabledBy: 'client_credentials',
   allowsPublic: false,
   async exchange(deps, { app, params, now }) {
-    const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes());
+    const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes(), { adminAllowed: true });
     return issueTokens(
       { tokens: deps.stores.tokens, lifetimes: deps.lifetimes, now },
       { app, uid: null, scope, familyId: null, withRefresh: false },

@@ -5,10 +5,12 @@
  * or rotated it; every change is a POST carrying the CSRF token.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppInputError, registerApp, rotateSecret, validateAppInput, type AppInput } from '../../core/apps.js';
+import { AppInputError, registerApp, rotateSecret, setAppDisabled, updateApp, type AppInput } from '../../core/apps.js';
+import { changeContext } from '../change-context.js';
 import type { App } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
 import { AppPage, ConsolePage, NEW_APP_VALUES, NewAppPage, type AppFormValues } from '../../views/console-pages.js';
+import { AuditLogPage } from '../../views/audit-pages.js';
 import { SITE_MESSAGES } from '../../views/i18n-site.js';
 import { renderDocument } from '../../views/layout.js';
 import { MessagePage } from '../../views/oauth-pages.js';
@@ -73,6 +75,15 @@ export const consolePages: RouteModule = async (app, { services }) => {
     return sendPage(request, reply, renderDocument(ConsolePage({ ...base(request, who, '/console'), apps })));
   });
 
+  // The audit events of this person's apps and of their own changes, newest first.
+  endpoint(app, '/console/audit', ['GET'], 'page', async (request, reply) => {
+    const who = await requireUser(services, request, reply);
+    if (!who) return reply;
+    const appIds = (await stores.apps.listApps({ ownerUid: who.user.uid })).map((own) => own.clientId);
+    const events = await stores.audit.listEvents({ limit: 200, involving: { actor: { type: 'user', id: who.user.uid }, appIds } });
+    return sendPage(request, reply, renderDocument(AuditLogPage({ ...base(request, who, '/console/audit'), events })));
+  });
+
   endpoint(app, '/console/apps/new', ['GET'], 'page', async (request, reply) => {
     const who = await requireUser(services, request, reply);
     if (!who) return reply;
@@ -87,7 +98,8 @@ export const consolePages: RouteModule = async (app, { services }) => {
     if (forged) return forged;
     const values = formValues(params, field(params, 'public') === '1');
     try {
-      const { app: created, clientSecret } = await registerApp(stores.apps, appInput(values, who.user.uid), await services.knownScopes(), services.clock.now());
+      const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
+      const { app: created, clientSecret } = await registerApp(stores, appInput(values, who.user.uid), await services.knownScopes(), ctx);
       return showApp(request, reply, who, created, { ...(clientSecret === undefined ? {} : { secret: clientSecret }), status: 201 });
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
@@ -110,10 +122,9 @@ export const consolePages: RouteModule = async (app, { services }) => {
     // Settings: the same rules as registration; public/confidential and resource server stay as they are.
     const values = formValues(params, own.isPublic);
     try {
-      // Settings the form does not show keep their values.
-      const kept = { isResourceServer: own.isResourceServer, subjectType: own.subjectType, idTokenAlg: own.idTokenAlg, postLogoutRedirectUris: own.postLogoutRedirectUris, backchannelLogoutUri: own.backchannelLogoutUri };
-      const checked = validateAppInput({ ...kept, ...appInput(values, who.user.uid) }, await services.knownScopes());
-      await stores.apps.updateApp(own.clientId, checked);
+      const { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes } = values;
+      const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
+      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes }, await services.knownScopes(), ctx);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
       return showApp(request, reply, who, own, { values, error: error.message, status: 400 });
@@ -136,15 +147,15 @@ export const consolePages: RouteModule = async (app, { services }) => {
 
   onOwnApp('rotate', async (request, reply, who, own) => {
     if (own.isPublic) return seeOther(reply, appPath(own.clientId));
-    const secret = await rotateSecret(stores.apps, own.clientId);
+    const secret = await rotateSecret(stores, own.clientId, changeContext(services, request, { type: 'user', id: who.user.uid }));
     return showApp(request, reply, who, own, { secret });
   });
   for (const [action, disabled] of [
     ['disable', true],
     ['enable', false],
   ] as const) {
-    onOwnApp(action, async (_request, reply, _who, own) => {
-      await stores.apps.updateApp(own.clientId, { disabled });
+    onOwnApp(action, async (request, reply, who, own) => {
+      await setAppDisabled(stores, own.clientId, disabled, changeContext(services, request, { type: 'user', id: who.user.uid }));
       return seeOther(reply, appPath(own.clientId));
     });
   }

@@ -13,6 +13,7 @@ import { MESSAGES } from '../../views/i18n.js';
 import { SITE_MESSAGES, type SiteMessages } from '../../views/i18n-site.js';
 import { renderDocument } from '../../views/layout.js';
 import { LoginPage, MessagePage } from '../../views/oauth-pages.js';
+import { changeContext } from '../change-context.js';
 import type { RouteModule } from '../context.js';
 import { newSession } from '../cookies.js';
 import { endpoint } from '../endpoint.js';
@@ -120,7 +121,7 @@ export const sessionPages: RouteModule = async (app, { services }) => {
       return newAccountPage(request, reply, 'signup', { message: MESSAGES[pageContext(request).lang].tooManyAttempts, username, status: 429 });
     }
     try {
-      signInAs(reply, await createAccount(stores.users, username, password, services.clock.now()));
+      signInAs(reply, await createAccount(stores, { username, password }, changeContext(services, request, 'self')));
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       return newAccountPage(request, reply, 'signup', { message: accountMessage(error, s), username, status: 400 });
@@ -150,7 +151,7 @@ export const sessionPages: RouteModule = async (app, { services }) => {
     if (mismatch) return newAccountPage(request, reply, 'setup', { token, message: mismatch, username, status: 400 });
     let user: User | undefined;
     try {
-      user = await createFirstAccount(services.setupTokens, token, () => createAccount(stores.users, username, password, services.clock.now()));
+      user = await createFirstAccount(services.setupTokens, token, () => createAccount(stores, { username, password }, changeContext(services, request, 'self')));
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       return newAccountPage(request, reply, 'setup', { token, message: accountMessage(error, s), username, status: 400 });

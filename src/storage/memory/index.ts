@@ -7,11 +7,13 @@ import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
 import { MemoryDeviceStore } from './devices.js';
+import { MemoryAuditStore } from './audit.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryAppStore implements AppStore {
-  private readonly apps = new Map<string, App>();
+  /** Read and written directly by the memory unit of work (audit.ts). */
+  readonly apps = new Map<string, App>();
   async findApp(clientId: string) {
     const app = this.apps.get(clientId);
     return app && copy(app);
@@ -28,13 +30,19 @@ export class MemoryAppStore implements AppStore {
     this.apps.set(clientId, { ...app, ...copy(defined) });
     return true;
   }
-  async listApps(filter: { ownerUid?: string } = {}) {
-    return [...this.apps.values()].filter((app) => filter.ownerUid === undefined || app.ownerUid === filter.ownerUid).map(copy);
+  async listApps(filter: Parameters<AppStore['listApps']>[0] = {}) {
+    const after = filter.after;
+    const sorted = [...this.apps.values()]
+      .filter((app) => filter.ownerUid === undefined || app.ownerUid === filter.ownerUid)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0))
+      .filter((app) => after === undefined || app.createdAt > after.createdAt || (app.createdAt === after.createdAt && app.clientId > after.clientId));
+    return sorted.slice(0, filter.limit ?? sorted.length).map(copy);
   }
 }
 
 export class MemoryUserStore implements UserStore {
-  private readonly users = new Map<string, User>();
+  /** Read and written directly by the memory unit of work (audit.ts). */
+  readonly users = new Map<string, User>();
   async findUserByUid(uid: string) {
     const user = this.users.get(uid);
     return user && copy(user);
@@ -51,10 +59,18 @@ export class MemoryUserStore implements UserStore {
   async countUsers() {
     return this.users.size;
   }
+  async listUsers(page: { afterUid?: string; limit: number }) {
+    return [...this.users.values()]
+      .filter((user) => page.afterUid === undefined || user.uid > page.afterUid)
+      .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0))
+      .slice(0, page.limit)
+      .map(copy);
+  }
 }
 
 export class MemoryScopeStore implements ScopeStore {
-  private readonly scopes = new Map<string, Scope>([
+  /** Read and written directly by the memory unit of work (audit.ts). */
+  readonly scopes = new Map<string, Scope>([
     ['basic', { name: 'basic', description: 'Your basic profile: user id, user name and portrait' }],
     ['email', { name: 'email', description: 'Your email address' }],
       ['openid', { name: 'openid', description: 'Sign you in to the app with your account' }],
@@ -70,7 +86,7 @@ export class MemoryScopeStore implements ScopeStore {
 }
 
 export class MemoryConsentStore implements ConsentStore {
-  private readonly consents = new Map<string, Consent & { updatedAt: number }>();
+  readonly consents = new Map<string, Consent & { updatedAt: number }>();
   private key = (uid: string, clientId: string) => `${uid}\u0000${clientId}`;
   async findConsent(uid: string, clientId: string) {
     const found = this.consents.get(this.key(uid, clientId));
@@ -115,7 +131,7 @@ export class MemoryCodeStore implements CodeStore {
 }
 
 export class MemoryTokenStore implements TokenStore {
-  private readonly tokens = new Map<number, TokenRecord>();
+  readonly tokens = new Map<number, TokenRecord>();
   async issueTokens(tokens: NewToken[]) {
     return tokens.map((token) => {
       const id = nextId(token.createdAt);
@@ -148,7 +164,7 @@ export class MemoryTokenStore implements TokenStore {
 }
 
 export function createMemoryStores(): Stores {
-  return {
+  const stores = {
     apps: new MemoryAppStore(),
     users: new MemoryUserStore(),
     scopes: new MemoryScopeStore(),
@@ -157,4 +173,5 @@ export function createMemoryStores(): Stores {
     tokens: new MemoryTokenStore(),
     devices: new MemoryDeviceStore(),
   };
+  return { ...stores, audit: new MemoryAuditStore(stores) };
 }

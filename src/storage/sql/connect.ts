@@ -16,6 +16,8 @@ import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
 import { SqlDeviceStore } from './devices.js';
+import { SqlAuditStore } from './audit.js';
+import type { Change } from '../../core/audit.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -35,6 +37,12 @@ export interface OpenOptions {
   appCacheTtlMs?: number;
 }
 
+
+/** This instance's app cache forgets an app the moment a change to it commits. */
+function forgetChangedApp(apps: CachedAppStore, change: Change): void {
+  if (change.kind === 'createApp') apps.forget(change.app.clientId);
+  else if (change.kind === 'updateApp' || change.kind === 'deleteApp') apps.forget(change.clientId);
+}
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   // pg is loaded only for PostgreSQL: a SQLite server does not carry it in memory (~15 MB of RSS).
@@ -87,8 +95,13 @@ function openSqlite(url: string): OpenedDatabase {
   let codes: SqliteCodeStore | undefined;
   // One write transaction per event-loop turn, shared by the token and code stores.
   let writer: SqliteTurnWriter | undefined;
+  const apps = new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere });
+  const audit = new SqlAuditStore(db, {
+    sqlite: { raw, writer: () => (writer ??= new SqliteTurnWriter(raw)) },
+    committed: (change) => forgetChangedApp(apps, change),
+  });
   const stores: Stores = {
-    apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere }),
+    apps,
     users: new SqlUserStore(db),
     scopes: new SqlScopeStore(db),
     consents: new SqlConsentStore(db),
@@ -103,6 +116,7 @@ function openSqlite(url: string): OpenedDatabase {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
       return tokens;
     },
+    audit,
   };
   return {
     dialect: 'sqlite',
@@ -128,14 +142,17 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
   // rejects with the same error (answered 503) and pg-pool drops the broken client on release.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const apps = new CachedAppStore(new SqlAppStore(db), { ttlMs: options.appCacheTtlMs ?? 1_000 });
+  const tokens = new SqlTokenStore(db);
   const stores: Stores = {
-    apps: new CachedAppStore(new SqlAppStore(db), { ttlMs: options.appCacheTtlMs ?? 1_000 }),
+    apps,
     users: new SqlUserStore(db),
     scopes: new SqlScopeStore(db),
     consents: new SqlConsentStore(db),
     codes: new SqlCodeStore(db),
-    tokens: new SqlTokenStore(db),
+    tokens,
     devices: new SqlDeviceStore(db),
+    audit: new SqlAuditStore(db, { committed: (change) => forgetChangedApp(apps, change), beforeRevoke: () => tokens.flushPending() }),
   };
   return {
     dialect: 'postgres',

@@ -1,5 +1,6 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import { APP_DEFAULTS, type App, type AuthorizationCode, type GrantTypeName, type NewToken, type ResponseTypeName, type SignInContext, type TokenRecord } from '../../core/model.js';
+import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
 const num = (value: unknown): number => Number(value);
@@ -10,47 +11,7 @@ const list = (value: string): string[] => (value === '' ? [] : value.split(' '))
 const responseTypesFromColumn = (value: string): ResponseTypeName[] => list(value).map((type) => type.replace('+', ' ') as ResponseTypeName);
 const responseTypesToColumn = (types: readonly ResponseTypeName[]): string => types.map((type) => type.replace(' ', '+')).join(' ');
 
-/**
- * The app settings kept in clients.metadata (JSON), by their wire names. Only
- * what differs from APP_DEFAULTS needs to be there; an unknown member is
- * ignored, so an older instance reads a newer row.
- */
-interface AppMetadata {
-  subject_type?: App['subjectType'];
-  id_token_signed_response_alg?: App['idTokenAlg'];
-  post_logout_redirect_uris?: string[];
-  backchannel_logout_uri?: string | null;
-}
-
-type MetadataFields = Pick<App, 'subjectType' | 'idTokenAlg' | 'postLogoutRedirectUris' | 'backchannelLogoutUri'>;
-
-function metadataFromColumn(value: string | null | undefined): MetadataFields {
-  const data = (value ? JSON.parse(value) : {}) as AppMetadata;
-  return {
-    subjectType: data.subject_type ?? APP_DEFAULTS.subjectType,
-    idTokenAlg: data.id_token_signed_response_alg ?? APP_DEFAULTS.idTokenAlg,
-    postLogoutRedirectUris: data.post_logout_redirect_uris ?? [...APP_DEFAULTS.postLogoutRedirectUris],
-    backchannelLogoutUri: data.backchannel_logout_uri ?? APP_DEFAULTS.backchannelLogoutUri,
-  };
-}
-
-function metadataToColumn(app: MetadataFields): string {
-  const data: AppMetadata = {
-    subject_type: app.subjectType,
-    id_token_signed_response_alg: app.idTokenAlg,
-    post_logout_redirect_uris: app.postLogoutRedirectUris,
-    backchannel_logout_uri: app.backchannelLogoutUri,
-  };
-  return JSON.stringify(data);
-}
-
-const METADATA_KEYS = ['subjectType', 'idTokenAlg', 'postLogoutRedirectUris', 'backchannelLogoutUri'] as const;
-
-export function patchesMetadata(patch: Partial<App>): boolean {
-  return METADATA_KEYS.some((key) => patch[key] !== undefined);
-}
-
-export function appFromRow(row: ClientsTable): App {
+export function appFromRow(row: Selectable<ClientsTable>): App {
   return {
     clientId: row.client_id,
     secretHash: row.secret_hash,
@@ -62,14 +23,18 @@ export function appFromRow(row: ClientsTable): App {
     scopes: list(row.scopes),
     isPublic: num(row.is_public) === 1,
     isResourceServer: num(row.is_resource_server) === 1,
+    isAdmin: num(row.is_admin) === 1,
     disabled: num(row.disabled) === 1,
     ownerUid: row.owner_uid,
+    subjectType: row.subject_type as SubjectType,
+    idTokenAlg: row.id_token_alg as SigningAlg,
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: num(row.created_at),
-    ...metadataFromColumn(row.metadata),
   };
 }
 
-export function appToRow(app: App, now: number): ClientsTable {
+export function appToRow(app: App, now: number): Insertable<ClientsTable> {
   return {
     client_id: app.clientId,
     secret_hash: app.secretHash,
@@ -85,16 +50,17 @@ export function appToRow(app: App, now: number): ClientsTable {
     owner_uid: app.ownerUid,
     created_at: app.createdAt,
     updated_at: now,
-    metadata: metadataToColumn(app),
+    is_admin: app.isAdmin ? 1 : 0,
+    subject_type: app.subjectType,
+    id_token_alg: app.idTokenAlg,
+    post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
+    backchannel_logout_uri: app.backchannelLogoutUri,
   };
 }
 
-/**
- * The columns a partial app update touches. A patch of a metadata setting
- * needs the app as it is (`current`), since the JSON column is written whole.
- */
-export function appPatchToRow(patch: Partial<App>, current?: App): Partial<ClientsTable> {
-  const row: Partial<ClientsTable> = {};
+/** The columns a partial app update touches. */
+export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
+  const row: Updateable<ClientsTable> = {};
   if (patch.secretHash !== undefined) row.secret_hash = patch.secretHash;
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.rootDomain !== undefined) row.root_domain = patch.rootDomain;
@@ -106,10 +72,11 @@ export function appPatchToRow(patch: Partial<App>, current?: App): Partial<Clien
   if (patch.isResourceServer !== undefined) row.is_resource_server = patch.isResourceServer ? 1 : 0;
   if (patch.disabled !== undefined) row.disabled = patch.disabled ? 1 : 0;
   if (patch.ownerUid !== undefined) row.owner_uid = patch.ownerUid;
-  if (patchesMetadata(patch)) {
-    if (current === undefined) throw new Error('a metadata setting is patched without the current app');
-    row.metadata = metadataToColumn({ ...current, ...patch });
-  }
+  if (patch.isAdmin !== undefined) row.is_admin = patch.isAdmin ? 1 : 0;
+  if (patch.subjectType !== undefined) row.subject_type = patch.subjectType;
+  if (patch.idTokenAlg !== undefined) row.id_token_alg = patch.idTokenAlg;
+  if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
+  if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
   return row;
 }
 

@@ -24,8 +24,10 @@ export interface UsersTable {
   email: string | null;
   /** Added by 2026-12-01-10-openid-connect. */
   name: string | null;
-  email_verified: number;
+  email_verified: Generated<number>;
   updated_at: number | null;
+  /** Added by 2026-12-01-20-admin-api (0/1). */
+  disabled: Generated<number>;
 }
 
 export interface ClientsTable {
@@ -45,8 +47,14 @@ export interface ClientsTable {
   owner_uid: string | null;
   created_at: number;
   updated_at: number;
-  /** JSON object of the settings no query filters on (rows.ts maps it); added by 2026-12-01-10-openid-connect. */
-  metadata: string;
+  /** OpenID Connect settings, added by 2026-12-01-10-openid-connect. */
+  subject_type: Generated<string>;
+  id_token_alg: Generated<string>;
+  /** JSON array of exact post-logout redirect URIs. */
+  post_logout_redirect_uris: Generated<string>;
+  backchannel_logout_uri: string | null;
+  /** Added by 2026-12-01-20-admin-api (0/1). */
+  is_admin: Generated<number>;
 }
 
 export interface ConsentsTable {
@@ -118,6 +126,19 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
+/** The audit trail (2026-12-01-20-admin-api); `id` is the insertion order. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  address: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -128,4 +149,5 @@ export interface Database {
   tokens: TokensTable;
   device_codes: DeviceCodesTable;
   signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
 }

@@ -2,12 +2,12 @@
  * The stores over Kysely: one set of queries for SQLite and PostgreSQL.
  * The token store has a SQLite-specific twin (sqlite-tokens.ts) for the hot path.
  */
-import { type Kysely } from 'kysely';
+import { type Kysely, type Selectable } from 'kysely';
 import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
-import { appFromRow, appPatchToRow, appToRow, codeFromRow, patchesMetadata, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
@@ -23,37 +23,29 @@ export class SqlAppStore implements AppStore {
   }
 
   async updateApp(clientId: string, patch: Partial<App>): Promise<boolean> {
-    if (!patchesMetadata(patch)) {
-      const result = await this.db
-        .updateTable('clients')
-        .set({ ...appPatchToRow(patch), updated_at: Date.now() })
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    }
-    // The metadata column is written whole: compare-and-set on the JSON read, so two
-    // concurrent updates of different settings both land (one retries on the other's row).
-    for (;;) {
-      const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-      if (row === undefined) return false;
-      const result = await this.db
-        .updateTable('clients')
-        .set({ ...appPatchToRow(patch, appFromRow(row)), updated_at: Date.now() })
-        .where('client_id', '=', clientId)
-        .where('metadata', '=', row.metadata)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) return true;
-    }
+    const result = await this.db
+      .updateTable('clients')
+      .set({ ...appPatchToRow(patch), updated_at: Date.now() })
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  async listApps(filter: { ownerUid?: string } = {}): Promise<App[]> {
+  async listApps(filter: { ownerUid?: string; after?: { createdAt: number; clientId: string }; limit?: number } = {}): Promise<App[]> {
     let query = this.db.selectFrom('clients').selectAll().orderBy('created_at').orderBy('client_id');
     if (filter.ownerUid !== undefined) query = query.where('owner_uid', '=', filter.ownerUid);
+    const after = filter.after;
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('client_id', '>', after.clientId)])]),
+      );
+    }
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
     return (await query.execute()).map(appFromRow);
   }
 }
 
-function userFromRow(row: UsersTable): User {
+export function userFromRow(row: Selectable<UsersTable>): User {
   const user: User = {
     uid: row.uid,
     username: row.username,
@@ -64,7 +56,22 @@ function userFromRow(row: UsersTable): User {
   };
   if (row.email !== null) user.email = row.email;
   if (row.name !== null) user.name = row.name;
+  if (Number(row.disabled) === 1) user.disabled = true;
   return user;
+}
+
+export function userToRow(user: User) {
+  return {
+    uid: user.uid,
+    username: user.username,
+    password_hash: user.passwordHash,
+    created_at: user.createdAt,
+    email: user.email ?? null,
+    name: user.name ?? null,
+    email_verified: user.emailVerified ? 1 : 0,
+    updated_at: user.updatedAt,
+    disabled: user.disabled === true ? 1 : 0,
+  };
 }
 
 export class SqlUserStore implements UserStore {
@@ -83,16 +90,7 @@ export class SqlUserStore implements UserStore {
   async createUser(user: User): Promise<boolean> {
     const result = await this.db
       .insertInto('users')
-      .values({
-        uid: user.uid,
-        username: user.username,
-        password_hash: user.passwordHash,
-        created_at: user.createdAt,
-        email: user.email ?? null,
-        name: user.name ?? null,
-        email_verified: user.emailVerified ? 1 : 0,
-        updated_at: user.updatedAt,
-      })
+      .values(userToRow(user))
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -101,6 +99,12 @@ export class SqlUserStore implements UserStore {
   async countUsers(): Promise<number> {
     const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async listUsers(page: { afterUid?: string; limit: number }): Promise<User[]> {
+    let query = this.db.selectFrom('users').selectAll().orderBy('uid').limit(page.limit);
+    if (page.afterUid !== undefined) query = query.where('uid', '>', page.afterUid);
+    return (await query.execute()).map(userFromRow);
   }
 }
 
@@ -263,6 +267,11 @@ export class SqlTokenStore implements TokenStore {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Waits for the inserts already handed to the batcher (the audited revocations order themselves after them). */
+  async flushPending(): Promise<void> {
+    await this.batcher.flush();
   }
 
   // Each revocation first waits for the inserts already handed to the batcher,

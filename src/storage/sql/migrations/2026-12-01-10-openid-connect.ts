@@ -1,8 +1,7 @@
 /**
  * Frozen in time: never import app code here. OpenID Connect (SPEC §7):
- * - clients.metadata: the app's protocol settings that no query filters on
- *   (subject type, id_token alg, logout URIs, and the settings of later
- *   issues), as one JSON object, so a new setting needs no new column;
+ * - clients: subject_type, id_token_alg, post_logout_redirect_uris (JSON
+ *   array), backchannel_logout_uri;
  * - users: name, email_verified, updated_at (the profile and email claims);
  * - authorization_codes.sign_in: the nonce, auth_time and sid an id_token
  *   issued from the code carries;
@@ -19,7 +18,10 @@ const SCOPES = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('clients').addColumn('metadata', 'text', (col) => col.notNull().defaultTo('{}')).execute();
+  await db.schema.alterTable('clients').addColumn('subject_type', 'text', (col) => col.notNull().defaultTo('public')).execute();
+  await db.schema.alterTable('clients').addColumn('id_token_alg', 'text', (col) => col.notNull().defaultTo('RS256')).execute();
+  await db.schema.alterTable('clients').addColumn('post_logout_redirect_uris', 'text', (col) => col.notNull().defaultTo('[]')).execute();
+  await db.schema.alterTable('clients').addColumn('backchannel_logout_uri', 'text').execute();
   await db.schema.alterTable('users').addColumn('name', 'text').execute();
   await db.schema.alterTable('users').addColumn('email_verified', 'integer', (col) => col.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('users').addColumn('updated_at', 'bigint').execute();
@@ -39,5 +41,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users').dropColumn('updated_at').execute();
   await db.schema.alterTable('users').dropColumn('email_verified').execute();
   await db.schema.alterTable('users').dropColumn('name').execute();
-  await db.schema.alterTable('clients').dropColumn('metadata').execute();
+  for (const column of ['backchannel_logout_uri', 'post_logout_redirect_uris', 'id_token_alg', 'subject_type']) {
+    await db.schema.alterTable('clients').dropColumn(column).execute();
+  }
 }

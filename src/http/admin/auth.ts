@@ -1,0 +1,38 @@
+/**
+ * Who may call the admin API (SPEC §10): an access token with the scope
+ * gatehouse:admin, held by an admin app that is still enabled. Missing,
+ * unknown, expired or revoked → 401 with an RFC 6750 challenge; a live token
+ * without the scope → 403 insufficient_scope.
+ */
+import type { FastifyRequest } from 'fastify';
+import { lookupToken } from '../../core/access-token.js';
+import type { App } from '../../core/model.js';
+import { ADMIN_SCOPE } from '../../core/scopes.js';
+import type { Services } from '../context.js';
+import { AdminProblem } from './problems.js';
+
+const unauthenticated = (detail: string, error?: string) =>
+  new AdminProblem(401, detail, undefined, {
+    'www-authenticate': error === undefined ? 'Bearer realm="gatehouse"' : `Bearer realm="gatehouse", error="${error}", error_description="${detail}"`,
+  });
+
+export async function authenticateAdmin(services: Services, request: FastifyRequest): Promise<App> {
+  const header = request.headers.authorization;
+  if (header === undefined) throw unauthenticated('send Authorization: Bearer with an access token that carries gatehouse:admin');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw unauthenticated('the Authorization header must be Bearer and an access token', 'invalid_request');
+  const lookup = await lookupToken(services.stores.tokens, match[1]!, services.clock.now());
+  if (lookup.status !== 'active' || lookup.token.kind !== 'access') {
+    const why = lookup.status === 'expired' ? 'has expired' : lookup.status === 'revoked' ? 'has been revoked' : lookup.status === 'active' ? 'is a refresh token' : 'is unknown';
+    throw unauthenticated(`the access token ${why}`, 'invalid_token');
+  }
+  if (!lookup.token.scope.includes(ADMIN_SCOPE)) {
+    throw new AdminProblem(403, `the access token does not carry the scope ${ADMIN_SCOPE}`, undefined, {
+      'www-authenticate': `Bearer realm="gatehouse", error="insufficient_scope", scope="${ADMIN_SCOPE}"`,
+    });
+  }
+  const app = await services.stores.apps.findApp(lookup.token.clientId);
+  if (app === undefined || !app.isAdmin) throw unauthenticated('the app of this access token is not an admin app', 'invalid_token');
+  if (app.disabled) throw unauthenticated('the admin app of this access token is disabled', 'invalid_token');
+  return app;
+}

@@ -1,0 +1,66 @@
+/**
+ * The JSON shapes of apps, users, events and failures, once: the admin API
+ * answers them and the CLI's `--json` prints them (SPEC §10: the same names).
+ */
+import type { AuditEvent } from '../../core/audit.js';
+import type { FailureRecord } from '../../core/failures.js';
+import type { App, User } from '../../core/model.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function appJson(app: App) {
+  return {
+    client_id: app.clientId,
+    name: app.name,
+    root_domain: app.rootDomain,
+    redirect_uris: app.redirectUris,
+    grant_types: app.grantTypes,
+    response_types: app.responseTypes,
+    scopes: app.scopes,
+    public: app.isPublic,
+    resource_server: app.isResourceServer,
+    admin: app.isAdmin,
+    disabled: app.disabled,
+    owner_uid: app.ownerUid,
+    subject_type: app.subjectType,
+    id_token_signed_response_alg: app.idTokenAlg,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    backchannel_logout_uri: app.backchannelLogoutUri,
+    created_at: iso(app.createdAt),
+  };
+}
+
+export function userJson(user: User) {
+  return {
+    uid: user.uid,
+    username: user.username,
+    email: user.email ?? null,
+    name: user.name ?? null,
+    email_verified: user.emailVerified,
+    disabled: user.disabled === true,
+    created_at: iso(user.createdAt),
+  };
+}
+
+export function eventJson(event: AuditEvent) {
+  return {
+    id: String(event.id),
+    at: iso(event.at),
+    actor: event.actor,
+    action: event.action,
+    target: event.target,
+    address: event.address,
+    request_id: event.requestId,
+  };
+}
+
+export function failureJson(failure: FailureRecord) {
+  return {
+    at: iso(failure.at),
+    endpoint: failure.endpoint,
+    error: failure.code,
+    error_description: failure.description,
+    detail: failure.detail ?? null,
+    request_id: failure.requestId,
+  };
+}
