@@ -171,7 +171,8 @@ export async function completeAuthorization(
           ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: session.authTime, sid: session.sid }
           : null,
     });
-    return buildRedirect(base, { code: formatToken(id, secret), state: request.state }, 'query');
+    // RFC 9207 (SPEC §7): every authorization response names its issuer.
+    return buildRedirect(base, { code: formatToken(id, secret), state: request.state, iss: deps.issuer }, 'query');
   }
   const response = await issueTokens(
     { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now },
@@ -185,6 +186,7 @@ export async function completeAuthorization(
       expires_in: String(response.expires_in),
       scope: formatScope(request.scope),
       state: request.state,
+      iss: deps.issuer,
     },
     'fragment',
   );
@@ -196,7 +198,7 @@ export function errorRedirect(failure: AuthorizeFailure, issuer: string, errorUr
   const { redirectUri, mode, state } = failure.redirect;
   return buildRedirect(
     target(redirectUri, issuer),
-    { error: failure.error.code, error_description: failure.error.description, error_uri: errorUri, state },
+    { error: failure.error.code, error_description: failure.error.description, error_uri: errorUri, state, iss: issuer },
     mode,
   );
 }
