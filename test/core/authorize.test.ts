@@ -182,7 +182,7 @@ describe('completeAuthorization', () => {
     const url = new URL(await complete(await validate({ response_type: 'token', state: 'st' })));
     assert.equal(url.search, '');
     const fragment = new URLSearchParams(url.hash.slice(1));
-    assert.deepEqual([...fragment.keys()].sort(), ['access_token', 'expires_in', 'scope', 'state', 'token_type']);
+    assert.deepEqual([...fragment.keys()].sort(), ['access_token', 'expires_in', 'iss', 'scope', 'state', 'token_type']);
     assert.equal(fragment.get('token_type'), 'Bearer');
     assert.equal(fragment.get('expires_in'), String(LIFETIMES.accessToken));
     assert.equal(fragment.get('scope'), 'basic');
