@@ -4,6 +4,7 @@
  * the one contract suite in test/storage/contract.ts. A function takes only
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
+import type { LogoutOutbox, SessionAppStore } from './logout.js';
 import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -117,4 +118,8 @@ export interface Stores {
   codes: CodeStore;
   tokens: TokenStore;
   devices: DeviceStore;
+  /** Which apps each sign-in session signed in to (SPEC §7 "Logout"). */
+  sessionApps: SessionAppStore;
+  /** Back-channel logouts to deliver, kept until delivered or given up. */
+  logouts: LogoutOutbox;
 }

@@ -7,6 +7,7 @@ import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
 import { MemoryDeviceStore } from './devices.js';
+import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -156,5 +157,7 @@ export function createMemoryStores(): Stores {
     codes: new MemoryCodeStore(),
     tokens: new MemoryTokenStore(),
     devices: new MemoryDeviceStore(),
+    sessionApps: new MemorySessionAppStore(),
+    logouts: new MemoryLogoutOutbox(),
   };
 }

@@ -16,6 +16,7 @@ import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
 import { SqlDeviceStore } from './devices.js';
+import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -98,6 +99,8 @@ function openSqlite(url: string): OpenedDatabase {
       return codes;
     },
     devices: new SqlDeviceStore(db),
+    sessionApps: new SqlSessionAppStore(db),
+    logouts: new SqlLogoutOutbox(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
@@ -136,6 +139,8 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
     codes: new SqlCodeStore(db),
     tokens: new SqlTokenStore(db),
     devices: new SqlDeviceStore(db),
+    sessionApps: new SqlSessionAppStore(db),
+    logouts: new SqlLogoutOutbox(db),
   };
   return {
     dialect: 'postgres',

@@ -118,6 +118,29 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
+/** Which apps a sign-in session signed in to (SPEC §7 "Logout"), added by 2026-12-01-15-logout. */
+export interface SessionAppsTable {
+  sid: string;
+  client_id: string;
+  uid: string;
+  created_at: number;
+}
+
+/** Back-channel logouts to deliver; `state` is pending, delivered or failed. Added by 2026-12-01-15-logout. */
+export interface LogoutOutboxTable {
+  id: number;
+  client_id: string;
+  uid: string;
+  sid: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+  claim: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -128,4 +151,6 @@ export interface Database {
   tokens: TokensTable;
   device_codes: DeviceCodesTable;
   signing_keys: SigningKeysTable;
+  session_apps: SessionAppsTable;
+  logout_outbox: LogoutOutboxTable;
 }
