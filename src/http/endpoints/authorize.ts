@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest } from '../../core/authorize.js';
 import { oauthError } from '../../core/errors.js';
+import { recordSessionApp } from '../../core/logout.js';
 import type { Params } from '../../core/params.js';
 import { scopeCovers } from '../../core/scopes.js';
 import { MESSAGES } from '../../views/i18n.js';
@@ -16,6 +17,7 @@ import { endpoint } from '../endpoint.js';
 import { sendAuthorizeFailure } from '../errors.js';
 import { pageContext } from '../page-context.js';
 import { sendPage } from '../send-page.js';
+import type { Session } from '../cookies.js';
 import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
 
 export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
@@ -44,7 +46,10 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string) => {
+  const finish = async (reply: FastifyReply, request: AuthorizeRequest, session: Session) => {
+    const uid = session.uid;
+    // This session signed in to the app: its logout reaches the app (SPEC §7 "Logout").
+    await recordSessionApp(stores, session, request.app.clientId, services.clock.now());
     const location = await completeAuthorization(
       { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now: services.clock.now() },
       request,
@@ -104,14 +109,14 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
         const previous = await stores.consents.findConsent(user.uid, authz.app.clientId);
         const scope = [...new Set([...(previous?.scope ?? []), ...authz.scope])];
         await stores.consents.saveConsent({ uid: user.uid, clientId: authz.app.clientId, scope }, now);
-        return finish(reply, authz, user.uid);
+        return finish(reply, authz, signedIn.session);
       }
     }
 
     // Consent is remembered per user, app and scope set (SPEC §6), unless the app asks to confirm.
     const consent = await stores.consents.findConsent(user.uid, authz.app.clientId);
     if (consent !== undefined && scopeCovers(consent.scope, authz.scope) && !authz.confirmLogin) {
-      return finish(reply, authz, user.uid);
+      return finish(reply, authz, signedIn.session);
     }
     const allScopes = await stores.scopes.listScopes();
     const scopes = authz.scope.map((name) => allScopes.find((scope) => scope.name === name) ?? { name, description: '' });

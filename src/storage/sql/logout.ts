@@ -47,13 +47,14 @@ export class SqlSessionAppStore implements SessionAppStore {
   }
 
   async deleteSessionAppsBefore(before: number, limit: number): Promise<number> {
-    // No single-column key: delete the oldest `limit` by their created_at bound.
-    const batch = await this.db.selectFrom('session_apps').select(['sid', 'client_id']).where('created_at', '<', before).limit(limit).execute();
-    let deleted = 0;
-    for (const row of batch) {
-      deleted += Number((await this.db.deleteFrom('session_apps').where('sid', '=', row.sid).where('client_id', '=', row.client_id).executeTakeFirst()).numDeletedRows);
-    }
-    return deleted;
+    // The key is (sid, client_id): a row-value IN over a LIMITed subquery, one bounded statement.
+    const result = await this.db
+      .deleteFrom('session_apps')
+      .where((eb) =>
+        eb(eb.refTuple('sid', 'client_id'), 'in', eb.selectFrom('session_apps').select(['sid', 'client_id']).where('created_at', '<', before).limit(limit).$asTuple('sid', 'client_id')),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 
