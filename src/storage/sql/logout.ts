@@ -103,16 +103,21 @@ export class SqlLogoutOutbox implements LogoutOutbox {
   }
 
   async claimDueLogouts(now: number, leaseMs: number, limit: number): Promise<{ delivery: LogoutDelivery; claim: string }[]> {
+    // A read first: an idle outbox (the usual case, polled every second by every instance)
+    // costs no write, so it never takes SQLite's write lock from the requests.
+    const due = await this.db.selectFrom('logout_outbox').select('id').where('state', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
+    if (due.length === 0) return [];
     const claim = randomId(12);
-    const due = this.db.selectFrom('logout_outbox').select('id').where('state', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit);
+    const ids = due.map((row) => Number(row.id));
+    // The conditions again in the UPDATE: of racing claimers, each row goes to the first.
     await this.db
       .updateTable('logout_outbox')
       .set({ claim, next_attempt_at: now + leaseMs })
-      .where('id', 'in', due)
+      .where('id', 'in', ids)
       .where('state', '=', 'pending')
       .where('next_attempt_at', '<=', now)
       .execute();
-    const rows = await this.db.selectFrom('logout_outbox').selectAll().where('claim', '=', claim).where('state', '=', 'pending').orderBy('id').execute();
+    const rows = await this.db.selectFrom('logout_outbox').selectAll().where('id', 'in', ids).where('claim', '=', claim).where('state', '=', 'pending').orderBy('id').execute();
     return rows.map((row) => ({ delivery: fromOutboxRow(row), claim }));
   }
 
