@@ -44,6 +44,12 @@ export interface Config {
   keysSecret: string | undefined;
   /** GATEHOUSE_KEY_PROPAGATION_SECONDS: how long a rotated-in key is published before it signs (default 900; 0 = at once). */
   keyPropagationSeconds: number;
+  /**
+   * GATEHOUSE_ALLOW_PRIVATE_FETCH=1: outbound fetches (back-channel logout, later jwks_uri and
+   * client metadata documents) may go to loopback, private and link-local addresses, and plain
+   * http to a loopback host (SPEC §9; tests and labs only).
+   */
+  allowPrivateFetch: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -127,6 +133,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     logLevel: env['GATEHOUSE_LOG_LEVEL'] ?? 'info',
     keysSecret: keysSecret(env['GATEHOUSE_KEYS_SECRET']),
     keyPropagationSeconds: nonNegativeInt(env, 'GATEHOUSE_KEY_PROPAGATION_SECONDS', 900),
+    allowPrivateFetch: isOn(env['GATEHOUSE_ALLOW_PRIVATE_FETCH']),
   };
   return Object.freeze(config);
 }

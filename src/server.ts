@@ -19,6 +19,8 @@ import { SqlSetupTokenStore } from './storage/sql/setup-tokens.js';
 import { openSigner } from './storage/keys/index.js';
 import type { Signer, SigningKeyManager } from './core/signing.js';
 import { isFirstProcess } from './cluster.js';
+import { scheduleLogoutDelivery, type LogoutDeliveryOptions, type LogoutDeliverySchedule } from './jobs/logout-delivery.js';
+import { httpLogoutSender } from './storage/outbound/logout-sender.js';
 
 export interface Instance {
   app: FastifyInstance;
@@ -27,7 +29,14 @@ export interface Instance {
   /** Signs and verifies with the current keys (SPEC §7); the app has it as services.signer. */
   signer: Signer;
   keys: SigningKeyManager;
+  /** The back-channel logout worker of this instance (src/jobs/logout-delivery.ts). */
+  logoutDelivery: LogoutDeliverySchedule;
   close(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  /** The back-channel logout worker's timings (tests shorten them). */
+  logoutDelivery?: LogoutDeliveryOptions;
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
@@ -39,7 +48,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   }, destination ?? new TurnLogDestination(1));
 }
 
-export async function createInstance(config: Readonly<Config>, overrides: Partial<AppDeps> = {}): Promise<Instance> {
+export async function createInstance(config: Readonly<Config>, overrides: Partial<AppDeps> = {}, options: InstanceOptions = {}): Promise<Instance> {
   const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize });
   // Redis when configured (limits shared by every instance), else this process's memory.
   const limiter = await rateLimiterFor(config, overrides.logger);
@@ -67,13 +76,29 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
     });
     // Expired and spent rows go in bounded batches, one instance at a time (src/jobs/gc.ts).
     const gc = scheduleGc(database, config.gcIntervalSeconds * 1000, app.log);
+    // Every instance sends the outbox's due back-channel logouts; a claim keeps a row to one sender.
+    const logoutDelivery = scheduleLogoutDelivery(
+      {
+        outbox: services.stores.logouts,
+        apps: services.stores.apps,
+        signer: services.signer,
+        sender: httpLogoutSender({ allowPrivate: config.allowPrivateFetch }),
+        clock: services.clock,
+        issuer: config.issuer,
+        openidKey: services.openidKey,
+        log: app.log,
+      },
+      options.logoutDelivery,
+    );
     return {
       app,
       services,
       database,
       signer: signing.signer,
       keys: signing.keys,
+      logoutDelivery,
       close: async () => {
+        await logoutDelivery.stop();
         await gc.stop();
         signing?.close();
         await app.close();

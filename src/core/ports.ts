@@ -5,6 +5,7 @@
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
 import type { AuditStore } from './audit.js';
+import type { LogoutOutbox, SessionAppStore } from './logout.js';
 import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -138,4 +139,8 @@ export interface Stores {
   devices: DeviceStore;
   /** The audit trail, and the one way a change of the CLI, console or admin API is written (core/audit.ts). */
   audit: AuditStore;
+  /** Which apps each sign-in session signed in to (SPEC §7 "Logout"). */
+  sessionApps: SessionAppStore;
+  /** Back-channel logouts to deliver, kept until delivered or given up. */
+  logouts: LogoutOutbox;
 }

@@ -10,6 +10,7 @@ import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js
 import { healthEndpoints } from './endpoints/health.js';
 import { introspectionEndpoint } from './endpoints/introspection.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
+import { logoutEndpoint } from './endpoints/logout.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { metricsEndpoint } from './endpoints/metrics.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
@@ -42,6 +43,7 @@ export const ROUTES: readonly RouteRow[] = [
   // OpenID Connect (SPEC §7)
   [jwksEndpoint],
   [userinfoEndpoint],
+  [logoutEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],

@@ -15,6 +15,10 @@
  *   which needs the row, so a consumed refresh token stays until it expires.
  * - device authorizations expired for GRACE (their poll answers
  *   expired_token until then, SPEC §4).
+ * - session-apps older than a session's lifetime (a day: cookies.ts), whose
+ *   session can no longer end by logout;
+ * - back-channel logouts delivered or given up GRACE ago (a pending one is
+ *   never deleted: it is given up, and kept, after a day of retries).
  *
  * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
  * instance that does not get it skips this round. On SQLite there is one
@@ -26,6 +30,8 @@ import type { OpenedDatabase } from '../storage/sql/connect.js';
 import type { Database } from '../storage/sql/schema.js';
 
 export const GRACE_MS = 24 * 3600 * 1000;
+/** A sign-in session lasts a day (src/http/cookies.ts): its apps are forgotten after that. */
+export const SESSION_APP_MS = 24 * 3600 * 1000;
 /** Any fixed 64-bit number; every Gatehouse instance on the database uses the same. */
 export const GC_LOCK_KEY = 7_134_552_910_482_337;
 
@@ -42,6 +48,8 @@ export interface GcCounts {
   expiredTokens: number;
   revokedTokens: number;
   devices: number;
+  sessionApps: number;
+  logouts: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -84,6 +92,8 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     expiredTokens: await drain(() => deleteExpiredTokens(db, before, batchSize), batchSize, maxBatches),
     revokedTokens: await drain(() => deleteRevokedTokens(db, before, batchSize), batchSize, maxBatches),
     devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
+    sessionApps: await drain(() => database.stores.sessionApps.deleteSessionAppsBefore(options.now - SESSION_APP_MS, batchSize), batchSize, maxBatches),
+    logouts: await drain(() => database.stores.logouts.deleteFinishedLogouts(before, batchSize), batchSize, maxBatches),
   };
 }
 

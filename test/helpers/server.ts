@@ -13,7 +13,7 @@ import { registerApp, type AppInput } from '../../src/core/apps.js';
 import type { ChangeContext } from '../../src/core/audit.js';
 import type { App } from '../../src/core/model.js';
 import type { AppDeps } from '../../src/http/app.js';
-import { createInstance, type Instance } from '../../src/server.js';
+import { createInstance, type Instance, type InstanceOptions } from '../../src/server.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,6 +43,8 @@ export interface StartOptions {
   /** Database URL; default a fresh SQLite file. */
   databaseUrl?: string;
   deps?: Partial<AppDeps>;
+  /** The instance's own timings (the back-channel logout worker's poll and back-off). */
+  instance?: InstanceOptions;
 }
 
 let userCounter = 0;
@@ -57,7 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     { database: options.databaseUrl ?? `sqlite:${join(dir, 'gatehouse.db')}`, host: '127.0.0.1', port },
     { GATEHOUSE_LOG_LEVEL: 'silent', ...options.env },
   );
-  const instance = await createInstance(config, options.deps);
+  const instance = await createInstance(config, options.deps, options.instance);
   await instance.app.listen({ host: '127.0.0.1', port });
   const { stores } = instance.services;
   return {

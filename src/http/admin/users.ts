@@ -1,4 +1,5 @@
 /** /admin/v1/users: the same core functions as the CLI and the sign-up page (core/accounts.ts). */
+import { endUserSessions } from '../../core/logout.js';
 import { createAccount, updateAccount, type AccountChanges } from '../../core/accounts.js';
 import { NotFoundError } from '../../core/audit.js';
 import type { Kit, ListQuery } from './kit.js';
@@ -74,7 +75,10 @@ export function userRoutes(kit: Kit): void {
       const { uid } = request.params as ByUid;
       const { email_verified: emailVerified, ...rest } = request.body as AccountChanges & { email_verified?: boolean };
       const changes: AccountChanges = emailVerified === undefined ? rest : { ...rest, emailVerified };
-      return userJson(await updateAccount(stores, uid, changes, kit.ctx(request)));
+      const user = await updateAccount(stores, uid, changes, kit.ctx(request));
+      // SPEC §7: a user disabled, or their password reset, ends their sessions: each app they signed in to hears it (back-channel logout).
+      if (changes.disabled === true || changes.password !== undefined) await endUserSessions(stores, uid, services.clock.now());
+      return userJson(user);
     },
   });
 
@@ -89,7 +93,9 @@ export function userRoutes(kit: Kit): void {
     problems: [404],
     handler: async (request) => {
       const { uid } = request.params as ByUid;
-      return userJson(await updateAccount(stores, uid, { disabled: true }, kit.ctx(request)));
+      const user = await updateAccount(stores, uid, { disabled: true }, kit.ctx(request));
+      await endUserSessions(stores, uid, services.clock.now());
+      return userJson(user);
     },
   });
 }

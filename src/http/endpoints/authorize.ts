@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest } from '../../core/authorize.js';
 import { oauthError } from '../../core/errors.js';
+import { recordSessionApp } from '../../core/logout.js';
 import type { Params } from '../../core/params.js';
 import { scopeCovers } from '../../core/scopes.js';
 import { MESSAGES } from '../../views/i18n.js';
@@ -16,6 +17,7 @@ import { endpoint } from '../endpoint.js';
 import { sendAuthorizeFailure } from '../errors.js';
 import { pageContext } from '../page-context.js';
 import { sendPage } from '../send-page.js';
+import type { Session } from '../cookies.js';
 import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
 
 export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
@@ -44,7 +46,9 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string, session: { authTime: number; sid: string }) => {
+  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string, session: Session) => {
+    // This session signed in to the app: its logout reaches the app (SPEC §7 "Logout").
+    await recordSessionApp(stores, session, request.app.clientId, services.clock.now());
     const location = await completeAuthorization(
       { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now: services.clock.now() },
       request,

@@ -15,7 +15,8 @@ import { renderDocument } from '../../views/layout.js';
 import { LoginPage, MessagePage } from '../../views/oauth-pages.js';
 import { changeContext } from '../change-context.js';
 import type { RouteModule } from '../context.js';
-import { newSession } from '../cookies.js';
+import { newSession, parseCookies } from '../cookies.js';
+import { endSession } from '../../core/logout.js';
 import { endpoint } from '../endpoint.js';
 import { TransportError } from '../errors.js';
 import { pageContext } from '../page-context.js';
@@ -100,9 +101,13 @@ export const sessionPages: RouteModule = async (app, { services }) => {
     return sendPage(request, reply, html, status);
   });
 
-  endpoint(app, '/logout', ['POST'], 'page', (request, reply, params) => {
+  endpoint(app, '/logout', ['POST'], 'page', async (request, reply, params) => {
     const forged = rejectForgery(services, request, reply, params);
     if (forged) return forged;
+    // Signing out of the site ends the sign-in session: the apps it signed in to hear it too.
+    const now = services.clock.now();
+    const session = services.cookies.readSession(parseCookies(request.headers.cookie), now);
+    if (session !== undefined) await endSession(stores, session, now);
     reply.header('set-cookie', services.cookies.clearSessionCookie());
     return seeOther(reply, '/');
   });

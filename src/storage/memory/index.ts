@@ -8,6 +8,7 @@ import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, T
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
 import { MemoryDeviceStore } from './devices.js';
 import { MemoryAuditStore } from './audit.js';
+import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -180,6 +181,8 @@ export function createMemoryStores(): Stores {
     codes: new MemoryCodeStore(),
     tokens: new MemoryTokenStore(),
     devices: new MemoryDeviceStore(),
+    sessionApps: new MemorySessionAppStore(),
+    logouts: new MemoryLogoutOutbox(),
   };
   return { ...stores, audit: new MemoryAuditStore(stores) };
 }

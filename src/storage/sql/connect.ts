@@ -18,6 +18,7 @@ import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStor
 import { SqlDeviceStore } from './devices.js';
 import { SqlAuditStore } from './audit.js';
 import type { Change } from '../../core/audit.js';
+import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -111,6 +112,8 @@ function openSqlite(url: string): OpenedDatabase {
       return codes;
     },
     devices: new SqlDeviceStore(db),
+    sessionApps: new SqlSessionAppStore(db),
+    logouts: new SqlLogoutOutbox(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
@@ -153,6 +156,8 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
     tokens,
     devices: new SqlDeviceStore(db),
     audit: new SqlAuditStore(db, { committed: (change) => forgetChangedApp(apps, change), beforeRevoke: () => tokens.flushPending() }),
+    sessionApps: new SqlSessionAppStore(db),
+    logouts: new SqlLogoutOutbox(db),
   };
   return {
     dialect: 'postgres',

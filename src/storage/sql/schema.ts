@@ -148,6 +148,29 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+/** Which apps a sign-in session signed in to (SPEC §7 "Logout"), added by 2026-12-01-15-logout. */
+export interface SessionAppsTable {
+  sid: string;
+  client_id: string;
+  uid: string;
+  created_at: number;
+}
+
+/** Back-channel logouts to deliver; `state` is pending, delivered or failed. Added by 2026-12-01-15-logout. */
+export interface LogoutOutboxTable {
+  id: number;
+  client_id: string;
+  uid: string;
+  sid: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+  claim: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -160,4 +183,6 @@ export interface Database {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   sign_ins: SignInsTable;
+  session_apps: SessionAppsTable;
+  logout_outbox: LogoutOutboxTable;
 }

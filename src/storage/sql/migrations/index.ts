@@ -13,6 +13,7 @@ import * as userEmail from './2026-11-24-05-user-email.js';
 import * as signingKeys from './2026-12-01-00-signing-keys.js';
 import * as openidConnect from './2026-12-01-10-openid-connect.js';
 import * as signIns from './2026-12-01-11-sign-ins.js';
+import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
 
 export const migrations: Record<string, Migration> = {
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-00-signing-keys': signingKeys,
   '2026-12-01-10-openid-connect': openidConnect,
   '2026-12-01-11-sign-ins': signIns,
+  '2026-12-01-15-logout': logout,
   '2026-12-01-20-admin-api': adminApi,
 };
