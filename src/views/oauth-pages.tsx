@@ -258,3 +258,28 @@ export function MessagePage(props: { ctx: PageContext; title: string; message: s
     </Layout>
   );
 }
+
+/**
+ * OAuth 2.0 Form Post Response Mode §2: the response parameters as hidden
+ * fields of a form that posts to the redirect_uri. /static/form-post.js
+ * submits it (the CSP forbids inline script); the button does without script.
+ * Every value is escaped by the template.
+ */
+export function FormPostPage(props: { ctx: PageContext; action: string; fields: Record<string, string>; destination: string }) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    <Layout ctx={props.ctx} title={t.formPostTitle}>
+      <section class="card">
+        <h1>{t.formPostTitle}</h1>
+        <p>{t.formPostIntro(props.destination)}</p>
+        <form method="post" action={props.action} data-auto-submit>
+          <HiddenFields fields={props.fields} />
+          <div class="actions">
+            <button type="submit">{t.formPostButton}</button>
+          </div>
+        </form>
+        <script src="/static/form-post.js"></script>
+      </section>
+    </Layout>
+  );
+}
