@@ -210,7 +210,6 @@ export interface IdTokenInput {
   sid: string;
   /** The access token issued beside it (`id_token token`): the id_token carries its at_hash. */
   accessToken: string | undefined;
-  now: number;
 }
 
 export interface CompleteDeps {
@@ -305,7 +304,6 @@ export async function completeAuthorization(deps: CompleteDeps, request: Authori
       authTime: person.authTime,
       sid: person.sid,
       accessToken,
-      now: deps.now,
     });
   }
   return { ...base, params: { ...params, state: request.state, iss: deps.issuer } };

@@ -6,7 +6,7 @@
  * names nobody, which the caller treats as "a different user".
  */
 import type { App } from './model.js';
-import { openidFor } from './openid.js';
+import { subjectFor } from './claims.js';
 import type { Signer } from './signing.js';
 
 /** The `sub` the hint names, or undefined when it is not an id_token of ours. */
@@ -20,11 +20,6 @@ export async function hintedSubject(signer: Pick<Signer, 'verify'>, issuer: stri
   return sub;
 }
 
-/** The `sub` an app sees for a user (SPEC §7): the uid, or getInfo's `openid` for pairwise apps. */
-export function subjectOf(openidKey: Buffer, app: Pick<App, 'clientId' | 'subjectType'>, uid: string): string {
-  return app.subjectType === 'pairwise' ? openidFor(openidKey, app, uid) : uid;
-}
-
 /** Whether the hint names `uid` for `app`: false for a hint that names nobody. */
 export async function hintMatches(
   deps: { signer: Pick<Signer, 'verify'>; issuer: string; openidKey: Buffer },
@@ -33,5 +28,5 @@ export async function hintMatches(
   uid: string,
 ): Promise<boolean> {
   const sub = await hintedSubject(deps.signer, deps.issuer, hint);
-  return sub !== undefined && sub === subjectOf(deps.openidKey, app, uid);
+  return sub !== undefined && sub === subjectFor(deps.openidKey, app, uid);
 }

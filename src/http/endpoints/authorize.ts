@@ -4,9 +4,11 @@
  * the redirect back to the app (RFC 6749 §4.1, §4.2; SPEC §6).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest, type SignedInPerson } from '../../core/authorize.js';
+import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest, type IdTokenInput, type SignedInPerson } from '../../core/authorize.js';
 import { OAuthError, oauthError } from '../../core/errors.js';
 import { hintMatches } from '../../core/id-token-hint.js';
+import { mintIdToken } from '../../core/id-token.js';
+import type { User } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
 import { nextInteraction, type Interaction } from '../../core/prompt.js';
 import { scopeCovers } from '../../core/scopes.js';
@@ -46,9 +48,22 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  const finish = async (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, person: SignedInPerson) => {
+  const finish = async (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, user: User, person: SignedInPerson) => {
+    const now = services.clock.now();
+    // The implicit id_token (SPEC §7): oidc-tokens' builder, with at_hash beside an access token.
+    const idToken = (input: IdTokenInput) =>
+      mintIdToken(
+        { signer: services.signer, issuer: config.issuer, lifetimes: config.lifetimes, openidKey: services.openidKey, now },
+        {
+          app: input.app,
+          user,
+          signIn: { ...(input.nonce !== undefined ? { nonce: input.nonce } : {}), authTime: input.authTime, sid: input.sid },
+          scope: input.scope,
+          ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
+        },
+      );
     const response = await completeAuthorization(
-      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now: services.clock.now() },
+      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken },
       authz,
       person,
     );
@@ -131,12 +146,12 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
       if (decision === 'approve') {
         const scope = [...new Set([...(consent?.scope ?? []), ...authz.scope])];
         await stores.consents.saveConsent({ uid: user.uid, clientId: authz.app.clientId, scope }, now);
-        return finish(request, reply, authz, person);
+        return finish(request, reply, authz, user, person);
       }
     }
 
     // Consent is remembered per user, app and scope set (SPEC §6), unless the app asks to confirm.
-    if (next === 'done') return finish(request, reply, authz, person);
+    if (next === 'done') return finish(request, reply, authz, user, person);
     const allScopes = await stores.scopes.listScopes();
     const scopes = authz.scope.map((name) => allScopes.find((scope) => scope.name === name) ?? { name, description: '' });
     const switchAccountHref = withParams(AUTHORIZE_PATH, { ...carried(params), force_login: '1' });
