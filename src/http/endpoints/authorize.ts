@@ -158,7 +158,17 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     return sendPage(
       request,
       reply,
-      renderDocument(ConsentPage({ ...form(request), appName: authz.app.name, rootDomain: authz.app.rootDomain, scopes, username: user.username, switchAccountHref })),
+      renderDocument(
+        ConsentPage({
+          ...form(request),
+          appName: authz.app.name,
+          rootDomain: authz.app.rootDomain,
+          scopes,
+          username: user.username,
+          switchAccountHref,
+          showClaims: authz.scope.includes('openid'),
+        }),
+      ),
     );
   });
 };
