@@ -10,9 +10,10 @@ import type { Lang } from './i18n.js';
 const BUILT_IN: Record<string, Record<Lang, string>> = {
   basic: { en: 'Your basic profile: user id, user name and portrait', 'zh-CN': '你的基本资料：用户 ID、用户名和头像' },
   email: { en: 'Your email address', 'zh-CN': '你的电子邮箱地址' },
-  openid: { en: 'Sign you in to the app', 'zh-CN': '用你的账号登录该应用' },
-  profile: { en: 'Your profile: name, user name and picture', 'zh-CN': '你的个人资料：姓名、用户名和头像' },
-  offline_access: { en: 'Keep access while you are not using the app (a refresh token)', 'zh-CN': '在你不使用该应用时保持访问（刷新令牌）' },
+  // The English words are the ones the migration stores (2026-12-01-10-openid-connect.ts), so an operator's rewording shows.
+  openid: { en: 'Sign you in to the app with your account', 'zh-CN': '用你的账号登录该应用' },
+  profile: { en: 'Your name, user name, picture and when your profile changed', 'zh-CN': '你的姓名、用户名、头像及资料的更新时间' },
+  offline_access: { en: 'Keep access while you are away (a refresh token)', 'zh-CN': '在你离开时保持访问（刷新令牌）' },
 };
 
 /** Each OpenID Connect claim (SPEC §7 "Claims by scope") as a person reads it. */
