@@ -30,11 +30,25 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     responseTypes: fields(params, 'response_types'),
     scopes: fields(params, 'scopes'),
     isPublic,
+    subjectType: field(params, 'subject_type'),
+    idTokenAlg: field(params, 'id_token_signed_response_alg'),
+    postLogoutRedirectUris: lines(field(params, 'post_logout_redirect_uris')),
+    backchannelLogoutUri: field(params, 'backchannel_logout_uri').trim(),
   };
 }
 
+const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
-  return { ...values, ownerUid };
+  // An empty select (an old form, a script) means the default, as at the command line.
+  const { subjectType, idTokenAlg, backchannelLogoutUri, ...rest } = values;
+  return {
+    ...rest,
+    ownerUid,
+    ...(subjectType !== '' ? { subjectType } : {}),
+    ...(idTokenAlg !== '' ? { idTokenAlg } : {}),
+    backchannelLogoutUri: backchannelLogoutUri === '' ? null : backchannelLogoutUri,
+  };
 }
 
 export const consolePages: RouteModule = async (app, { services }) => {
@@ -110,8 +124,8 @@ export const consolePages: RouteModule = async (app, { services }) => {
     // Settings: the same rules as registration; public/confidential and resource server stay as they are.
     const values = formValues(params, own.isPublic);
     try {
-      // Settings the form does not show keep their values.
-      const kept = { isResourceServer: own.isResourceServer, subjectType: own.subjectType, idTokenAlg: own.idTokenAlg, postLogoutRedirectUris: own.postLogoutRedirectUris, backchannelLogoutUri: own.backchannelLogoutUri };
+      // Settings the form does not show keep their values; a select left out keeps the app's.
+      const kept = { isResourceServer: own.isResourceServer, subjectType: own.subjectType, idTokenAlg: own.idTokenAlg };
       const checked = validateAppInput({ ...kept, ...appInput(values, who.user.uid) }, await services.knownScopes());
       await stores.apps.updateApp(own.clientId, checked);
     } catch (error) {
