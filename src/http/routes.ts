@@ -17,6 +17,7 @@ import { qrcodeEndpoint } from './endpoints/qrcode.js';
 import { revocationEndpoint } from './endpoints/revocation.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokeninfoEndpoint } from './endpoints/tokeninfo.js';
+import { userinfoEndpoint } from './endpoints/userinfo.js';
 import { accountPages } from './pages/account.js';
 import { consolePages } from './pages/console.js';
 import { devicePage } from './pages/device.js';
@@ -39,6 +40,7 @@ export const ROUTES: readonly RouteRow[] = [
   [metadataEndpoint],
   // OpenID Connect (SPEC §7)
   [jwksEndpoint],
+  [userinfoEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],
