@@ -6,19 +6,24 @@
  */
 import { OAuthError, oauthError } from './errors.js';
 import { issueTokens } from './issue.js';
-import type { App, Lifetimes } from './model.js';
+import { RESPONSE_TYPES, type App, type Lifetimes, type ResponseTypeName } from './model.js';
 import type { AppStore, CodeStore, TokenStore } from './ports.js';
 import { flag, single, type Params } from './params.js';
 import { parseChallenge, type ChallengeMethod } from './pkce.js';
+import { parseMaxAge, parsePrompt, type PromptValue } from './prompt.js';
 import { buildRedirect, checkReferer, checkRedirectUri, OOB, type RedirectPolicy } from './redirect.js';
 import { formatScope, resolveScope } from './scopes.js';
 import { formatToken, hashSecret, mintSecret } from './tokens.js';
 
-export type ResponseMode = 'query' | 'fragment';
+/** Where an authorization response goes (OAuth 2.0 Multiple Response Types §2.1, Form Post Response Mode). */
+export const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 export interface AuthorizeRequest {
   app: App;
-  responseType: 'code' | 'token';
+  responseType: ResponseTypeName;
+  /** Where the response (and any later error, e.g. access_denied) goes. */
+  responseMode: ResponseMode;
   /** Checked against the app; `oob` for the copy-the-code page. */
   redirectUri: string;
   scope: string[];
@@ -27,8 +32,12 @@ export interface AuthorizeRequest {
   forceLogin: boolean;
   confirmLogin: boolean;
   pkce: { challenge: string; method: ChallengeMethod } | undefined;
-  /** OIDC Core §3.1.2.1: echoed in the id_token. */
-  nonce?: string;
+  /** OIDC Core §3.1.2.1; required for id_token and `id_token token`. */
+  nonce: string | undefined;
+  prompt: ReadonlySet<PromptValue>;
+  maxAge: number | undefined;
+  /** The raw id_token_hint; verified against the signed-in user by the caller (hintMatches). */
+  idTokenHint: string | undefined;
 }
 
 /** Where a failed authorize request's error goes: a page (no redirect) or back to the app. */
@@ -62,6 +71,65 @@ function onPage<T>(check: () => T, clientId?: string): T {
   }
 }
 
+/** Response types that put a token in the response: never in a query (OIDC Multiple Response Types §5). */
+function returnsTokens(responseType: string): boolean {
+  return responseType.split(' ').some((part) => part === 'token' || part === 'id_token');
+}
+
+/** Multiple Response Types §2.1: query for code, fragment for every type that returns a token. */
+export function defaultResponseMode(responseType: unknown): ResponseMode {
+  return typeof responseType === 'string' && returnsTokens(responseType) ? 'fragment' : 'query';
+}
+
+/** SPEC §2 Referer rule: every response type that issues an access token in the browser. */
+function issuesBrowserAccessToken(responseType: unknown): boolean {
+  return responseType === 'token' || responseType === 'id_token token';
+}
+
+// The checks once the app and redirect_uri are trusted, in order; each throws an OAuthError.
+
+/** `response_mode`: one of RESPONSE_MODES, and never `query` for tokens. */
+function checkResponseMode(params: Params): ResponseMode | undefined {
+  const mode = single(params, 'response_mode');
+  if (mode === undefined) return undefined;
+  if (!(RESPONSE_MODES as readonly string[]).includes(mode)) {
+    throw oauthError('invalid_request', `response_mode ${JSON.stringify(mode.slice(0, 40))} is not supported; use query, fragment or form_post`);
+  }
+  return mode as ResponseMode;
+}
+
+function checkResponseType(params: Params, app: App): ResponseTypeName {
+  const responseType = single(params, 'response_type');
+  if (responseType === undefined) throw oauthError('invalid_request', 'missing required parameter response_type');
+  if (!(RESPONSE_TYPES as readonly string[]).includes(responseType)) {
+    throw oauthError('unsupported_response_type', `response_type ${responseType} is not supported; use code, token, id_token or "id_token token"`);
+  }
+  const known = responseType as ResponseTypeName;
+  if (!app.responseTypes.includes(known)) throw oauthError('unsupported_response_type', `this app has disabled response_type ${responseType}`);
+  return known;
+}
+
+function checkModeFitsType(mode: ResponseMode | undefined, responseType: ResponseTypeName): void {
+  if (mode === 'query' && returnsTokens(responseType)) {
+    throw oauthError('invalid_request', `response_mode=query is not allowed for response_type ${responseType}: tokens never go in a query`);
+  }
+}
+
+function checkPkce(params: Params, app: App, responseType: ResponseTypeName): AuthorizeRequest['pkce'] {
+  const pkce = parseChallenge(single(params, 'code_challenge'), single(params, 'code_challenge_method'));
+  if (responseType === 'code' && pkce === undefined && app.secretHash === null) {
+    throw oauthError('invalid_request', 'code_challenge is required: public apps must use PKCE (RFC 7636)');
+  }
+  return pkce;
+}
+
+/** OIDC Core §3.2.2.1: the implicit id_token flows need `openid` and a nonce. */
+function checkOpenIdImplicit(responseType: ResponseTypeName, scope: readonly string[], nonce: string | undefined): void {
+  if (responseType !== 'id_token' && responseType !== 'id_token token') return;
+  if (!scope.includes('openid')) throw oauthError('invalid_request', `response_type ${responseType} requires the openid scope`);
+  if (nonce === undefined) throw oauthError('invalid_request', `missing required parameter nonce: response_type ${responseType} requires it (OpenID Connect Core §3.2.2.1)`);
+}
+
 export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Params, referer: string | undefined): Promise<AuthorizeRequest> {
   // 1. Who is asking: failures here are shown on a page.
   const clientId = onPage(() => single(params, 'client_id'));
@@ -81,14 +149,15 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
   }
   const redirectUri = onPage(() => checkRedirectUri(rawRedirect, app, deps.redirectPolicy), clientId);
 
-  // The response type decides where errors go (RFC 6749 §4.2.2.1: fragment for token).
   const rawResponseType = params['response_type'];
-  const mode: ResponseMode = rawResponseType === 'token' ? 'fragment' : 'query';
-  if (rawResponseType === 'token') onPage(() => checkReferer(referer, app, deps.ownOrigin), clientId);
+  if (issuesBrowserAccessToken(rawResponseType)) onPage(() => checkReferer(referer, app, deps.ownOrigin), clientId);
 
-  // 2. The app and redirect_uri are trusted: errors now go back to the app.
+  // 2. The app and redirect_uri are trusted: errors now go back to the app, in the
+  // response type's default mode (RFC 6749 §4.2.2.1, OIDC Core §3.2.2.6) until a
+  // valid response_mode names another.
   const rawState = params['state'];
   const state = typeof rawState === 'string' && rawState !== '' ? rawState : undefined;
+  let mode = defaultResponseMode(rawResponseType);
   const back = (error: unknown): never => {
     if (error instanceof OAuthError) {
       error.clientId ??= clientId;
@@ -98,34 +167,49 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
   };
   try {
     single(params, 'state');
-    const responseType = single(params, 'response_type');
-    if (responseType === undefined) throw oauthError('invalid_request', 'missing required parameter response_type');
-    if (responseType !== 'code' && responseType !== 'token') {
-      throw oauthError('unsupported_response_type', `response_type ${responseType} is not supported; use code or token`);
-    }
-    if (!app.responseTypes.includes(responseType)) {
-      throw oauthError('unsupported_response_type', `this app has disabled response_type ${responseType}`);
-    }
+    const askedMode = checkResponseMode(params);
+    // A valid response_mode carries every later error, unless it would put tokens in a query.
+    if (askedMode !== undefined && !(askedMode === 'query' && mode === 'fragment')) mode = askedMode;
+    const responseType = checkResponseType(params, app);
+    checkModeFitsType(askedMode, responseType);
     const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes());
-    const pkce = parseChallenge(single(params, 'code_challenge'), single(params, 'code_challenge_method'));
-    if (responseType === 'code' && pkce === undefined && app.secretHash === null) {
-      throw oauthError('invalid_request', 'code_challenge is required: public apps must use PKCE (RFC 7636)');
-    }
+    const pkce = checkPkce(params, app, responseType);
+    const nonce = single(params, 'nonce');
+    checkOpenIdImplicit(responseType, scope, nonce);
+    const confirmLogin = flag(params, 'confirm_login');
+    const prompt = parsePrompt(single(params, 'prompt'), confirmLogin);
     return {
       app,
       responseType,
+      responseMode: mode,
       redirectUri,
       scope,
       state,
       display: single(params, 'display'),
       forceLogin: flag(params, 'force_login'),
-      confirmLogin: flag(params, 'confirm_login'),
+      confirmLogin,
       pkce,
-      nonce: single(params, 'nonce'),
+      nonce,
+      prompt,
+      maxAge: parseMaxAge(single(params, 'max_age')),
+      idTokenHint: single(params, 'id_token_hint'),
     };
   } catch (error) {
     return back(error);
   }
+}
+
+/** What the id_token of an implicit OpenID Connect response is made from (SPEC §7 "ID tokens"). */
+export interface IdTokenInput {
+  app: App;
+  uid: string;
+  scope: string[];
+  nonce: string | undefined;
+  /** ms */
+  authTime: number;
+  sid: string;
+  /** The access token issued beside it (`id_token token`): the id_token carries its at_hash. */
+  accessToken: string | undefined;
 }
 
 export interface CompleteDeps {
@@ -134,6 +218,27 @@ export interface CompleteDeps {
   lifetimes: Lifetimes;
   issuer: string;
   now: number;
+  /** Signs an id_token (response types id_token and `id_token token`). */
+  idToken?: (input: IdTokenInput) => Promise<string>;
+}
+
+/** The person the request completes for: who, and the sign-in session behind it (OIDC `auth_time`, `sid`). */
+export interface SignedInPerson {
+  uid: string;
+  /** ms */
+  authTime: number;
+  sid: string;
+}
+
+/**
+ * An authorization response or error on its way to the app: where, how, and
+ * its parameters in order. `iss` is always among them (RFC 9207 §2).
+ */
+export interface AuthorizationResponse {
+  /** The redirect_uri, or the login_success page for `oob`. */
+  target: string;
+  mode: ResponseMode;
+  params: Record<string, string | undefined>;
 }
 
 /** Where `oob` lands (SPEC §1): a page that shows the code for a person to copy. */
@@ -145,60 +250,78 @@ function target(redirectUri: string, issuer: string): string {
   return redirectUri === OOB ? loginSuccessUrl(issuer) : redirectUri;
 }
 
-/** The approved request's answer: a code (query) or tokens (fragment), as the redirect URL. */
-export async function completeAuthorization(
-  deps: CompleteDeps,
-  request: AuthorizeRequest,
-  uid: string,
-  /** The sign-in session that approved: kept with the code when the scope has openid (SPEC §7). */
-  session?: { authTime: number; sid: string },
-): Promise<string> {
-  const base = target(request.redirectUri, deps.issuer);
+/** The Location of a query or fragment response (form_post has none: it is a page). */
+export function responseLocation(response: AuthorizationResponse): string {
+  return buildRedirect(response.target, response.params, response.mode === 'query' ? 'query' : 'fragment');
+}
+
+async function issueCode(deps: CompleteDeps, request: AuthorizeRequest, person: SignedInPerson): Promise<string> {
+  const secret = mintSecret();
+  const id = await deps.codes.saveCode({
+    secretHash: hashSecret(secret),
+    clientId: request.app.clientId,
+    uid: person.uid,
+    redirectUri: request.redirectUri,
+    scope: request.scope,
+    codeChallenge: request.pkce?.challenge ?? null,
+    codeChallengeMethod: request.pkce?.method ?? null,
+    createdAt: deps.now,
+    expiresAt: deps.now + deps.lifetimes.authorizationCode * 1000,
+    // What the id_tokens of this code will say (the token endpoint reads it).
+    signIn: request.scope.includes('openid') ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: person.authTime, sid: person.sid } : null,
+  });
+  return formatToken(id, secret);
+}
+
+/** The approved request's answer: a code, tokens, an id_token, or both (OIDC Core §3.2.2.5). */
+export async function completeAuthorization(deps: CompleteDeps, request: AuthorizeRequest, person: SignedInPerson): Promise<AuthorizationResponse> {
+  const base = { target: target(request.redirectUri, deps.issuer), mode: request.responseMode };
   if (request.responseType === 'code') {
-    const secret = mintSecret();
-    const id = await deps.codes.saveCode({
-      secretHash: hashSecret(secret),
-      clientId: request.app.clientId,
-      uid,
-      redirectUri: request.redirectUri,
-      scope: request.scope,
-      codeChallenge: request.pkce?.challenge ?? null,
-      codeChallengeMethod: request.pkce?.method ?? null,
-      createdAt: deps.now,
-      expiresAt: deps.now + deps.lifetimes.authorizationCode * 1000,
-      signIn:
-        session !== undefined && request.scope.includes('openid')
-          ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: session.authTime, sid: session.sid }
-          : null,
-    });
-    // RFC 9207 (SPEC §7): every authorization response names its issuer.
-    return buildRedirect(base, { code: formatToken(id, secret), state: request.state, iss: deps.issuer }, 'query');
+    return { ...base, params: { code: await issueCode(deps, request, person), state: request.state, iss: deps.issuer } };
   }
-  const response = await issueTokens(
-    { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now },
-    { app: request.app, uid, scope: request.scope, familyId: null, withRefresh: false },
-  );
-  return buildRedirect(
-    base,
-    {
+  const params: Record<string, string | undefined> = {};
+  let accessToken: string | undefined;
+  if (request.responseType === 'token' || request.responseType === 'id_token token') {
+    const response = await issueTokens(
+      { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now },
+      { app: request.app, uid: person.uid, scope: request.scope, familyId: null, withRefresh: false },
+    );
+    accessToken = response.access_token;
+    Object.assign(params, {
       access_token: response.access_token,
       token_type: response.token_type,
       expires_in: String(response.expires_in),
       scope: formatScope(request.scope),
-      state: request.state,
-      iss: deps.issuer,
-    },
-    'fragment',
-  );
+    });
+  }
+  if (request.responseType === 'id_token' || request.responseType === 'id_token token') {
+    if (deps.idToken === undefined) throw new Error('completeAuthorization: an id_token response type needs deps.idToken');
+    params['id_token'] = await deps.idToken({
+      app: request.app,
+      uid: person.uid,
+      scope: request.scope,
+      nonce: request.nonce,
+      authTime: person.authTime,
+      sid: person.sid,
+      accessToken,
+    });
+  }
+  return { ...base, params: { ...params, state: request.state, iss: deps.issuer } };
 }
 
-/** The redirect that carries an error back to a trusted app (RFC 6749 §4.1.2.1, §4.2.2.1). */
-export function errorRedirect(failure: AuthorizeFailure, issuer: string, errorUri: string): string | undefined {
+/** The error sent back to a trusted app (RFC 6749 §4.1.2.1, §4.2.2.1; RFC 9207 `iss`), or undefined for a page. */
+export function errorResponse(failure: AuthorizeFailure, issuer: string, errorUri: string): AuthorizationResponse | undefined {
   if (failure.redirect === undefined) return undefined;
   const { redirectUri, mode, state } = failure.redirect;
-  return buildRedirect(
-    target(redirectUri, issuer),
-    { error: failure.error.code, error_description: failure.error.description, error_uri: errorUri, state, iss: issuer },
+  return {
+    target: target(redirectUri, issuer),
     mode,
-  );
+    params: { error: failure.error.code, error_description: failure.error.description, error_uri: errorUri, state, iss: issuer },
+  };
+}
+
+/** The redirect that carries an error back to a trusted app, for the query and fragment modes. */
+export function errorRedirect(failure: AuthorizeFailure, issuer: string, errorUri: string): string | undefined {
+  const response = errorResponse(failure, issuer, errorUri);
+  return response && responseLocation(response);
 }

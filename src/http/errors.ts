@@ -1,11 +1,11 @@
 /**
  * How an error reaches the caller, decided in one place from SPEC §4:
  * JSON for the token-style endpoints, RFC 6750 for protected resources, and
- * for the authorize endpoint either an HTML page (untrusted app or
- * redirect_uri: never a redirect) or a redirect back to the app.
+ * for the authorize endpoint an HTML page (untrusted app or redirect_uri:
+ * never a redirect); the authorize errors that go back to the app are sent by
+ * authorization-response.ts, the way every authorization response is.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorRedirect, type AuthorizeFailure } from '../core/authorize.js';
 import { OAuthError, type ErrorCode } from '../core/errors.js';
 import { ErrorPage } from '../views/oauth-pages.js';
 import { renderDocument } from '../views/layout.js';
@@ -84,14 +84,6 @@ export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, erro
   rememberLang(request, reply);
   pageHeaders(reply).code(status).header('cache-control', 'no-store');
   return reply.send(renderDocument(ErrorPage({ ctx: pageContext(request), code: error.code, description: error.description, requestId: request.id })));
-}
-
-/** SPEC §4, authorize endpoint: a page until the app and redirect_uri are trusted, then a redirect with state. */
-export function sendAuthorizeFailure(deps: ErrorDelivery, request: FastifyRequest, reply: FastifyReply, failure: AuthorizeFailure): FastifyReply {
-  noteFailure(deps, request, 'authorize', failure.error);
-  const location = errorRedirect(failure, deps.config.issuer, errorUri(deps.config.issuer, failure.error.code));
-  if (location === undefined) return sendErrorPage(request, reply, failure.error);
-  return reply.code(302).header('cache-control', 'no-store').header('location', location).send();
 }
 
 declare module 'fastify' {

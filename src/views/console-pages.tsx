@@ -1,5 +1,5 @@
 /** The developer console: the list of a developer's apps, registering one, and one app's page. */
-import { GRANT_TYPES, RESPONSE_TYPES, type App, type Scope } from '../core/model.js';
+import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type Scope } from '../core/model.js';
 import type { FailureRecord } from '../core/failures.js';
 import { UserNav } from './account-pages.js';
 import { MESSAGES } from './i18n.js';
@@ -22,13 +22,81 @@ export interface AppFormValues {
   responseTypes: string[];
   scopes: string[];
   isPublic: boolean;
+  /** OpenID Connect (SPEC §7 "Apps"): as typed, checked by validateAppInput. */
+  subjectType: string;
+  idTokenAlg: string;
+  postLogoutRedirectUris: string[];
+  backchannelLogoutUri: string;
 }
 
 export function formValuesOf(app: App): AppFormValues {
-  return { name: app.name, rootDomain: app.rootDomain, redirectUris: app.redirectUris, grantTypes: app.grantTypes, responseTypes: app.responseTypes, scopes: app.scopes, isPublic: app.isPublic };
+  return {
+    name: app.name,
+    rootDomain: app.rootDomain,
+    redirectUris: app.redirectUris,
+    grantTypes: app.grantTypes,
+    responseTypes: app.responseTypes,
+    scopes: app.scopes,
+    isPublic: app.isPublic,
+    subjectType: app.subjectType,
+    idTokenAlg: app.idTokenAlg,
+    postLogoutRedirectUris: app.postLogoutRedirectUris,
+    backchannelLogoutUri: app.backchannelLogoutUri ?? '',
+  };
 }
 
-export const NEW_APP_VALUES: AppFormValues = { name: '', rootDomain: '', redirectUris: [], grantTypes: [...GRANT_TYPES], responseTypes: [...RESPONSE_TYPES], scopes: ['basic'], isPublic: false };
+export const NEW_APP_VALUES: AppFormValues = {
+  name: '',
+  rootDomain: '',
+  redirectUris: [],
+  grantTypes: [...GRANT_TYPES],
+  responseTypes: [...RESPONSE_TYPES],
+  scopes: ['basic'],
+  isPublic: false,
+  subjectType: APP_DEFAULTS.subjectType,
+  idTokenAlg: APP_DEFAULTS.idTokenAlg,
+  postLogoutRedirectUris: [],
+  backchannelLogoutUri: '',
+};
+
+function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.id}>
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === props.selected}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** The OpenID Connect settings of an app (SPEC §7 "Apps"). */
+function OpenIdFields(props: { ctx: PageContext; values: AppFormValues }) {
+  const s = SITE_MESSAGES[props.ctx.lang];
+  const v = props.values;
+  const subjectLabel = { public: s.appSubjectPublic, pairwise: s.appSubjectPairwise } as const;
+  return (
+    <fieldset>
+      <legend>{s.appOpenIdLegend}</legend>
+      <Select id="subject_type" label={s.appSubjectType} options={SUBJECT_TYPES.map((t) => ({ value: t, label: subjectLabel[t] }))} selected={v.subjectType} />
+      <Select id="id_token_signed_response_alg" label={s.appIdTokenAlg} options={SIGNING_ALGS.map((alg) => ({ value: alg, label: alg }))} selected={v.idTokenAlg} />
+      <label for="post_logout_redirect_uris">{s.appPostLogoutUris}</label>
+      <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows={2} aria-describedby="post_logout_redirect_uris-hint" value={v.postLogoutRedirectUris.join('\n')} />
+      <p class="hint" id="post_logout_redirect_uris-hint">
+        {s.appPostLogoutUrisHint}
+      </p>
+      <label for="backchannel_logout_uri">{s.appBackchannelUri}</label>
+      <input type="url" id="backchannel_logout_uri" name="backchannel_logout_uri" aria-describedby="backchannel_logout_uri-hint" value={v.backchannelLogoutUri} />
+      <p class="hint" id="backchannel_logout_uri-hint">
+        {s.appBackchannelUriHint}
+      </p>
+    </fieldset>
+  );
+}
 
 /** Time in UTC, the same in both languages. */
 export function formatTime(ms: number): string {
@@ -40,7 +108,7 @@ function Checkboxes(props: { legend: string; name: string; options: Array<{ valu
     <fieldset>
       <legend>{props.legend}</legend>
       {props.options.map((option) => {
-        const id = `${props.name}-${option.value}`;
+        const id = `${props.name}-${option.value.replace(/ /g, '-')}`;
         return (
           <div class="check">
             <input type="checkbox" id={id} name={props.name} value={option.value} checked={props.checked.includes(option.value)} />
@@ -78,6 +146,7 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
         options={props.scopes.map((scope) => ({ value: scope.name, label: `${scope.name} — ${scopeDescription(scope, props.ctx.lang)}` }))}
         checked={v.scopes}
       />
+      <OpenIdFields ctx={props.ctx} values={v} />
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

@@ -16,7 +16,7 @@ function withLang(url: string, lang: Lang): string {
   return parsed.pathname + parsed.search;
 }
 
-export function Layout(props: { ctx: PageContext; title: string; wide?: boolean; children: ComponentChildren }) {
+export function Layout(props: { ctx: PageContext; title: string; wide?: boolean; noLangs?: boolean; children: ComponentChildren }) {
   const { ctx } = props;
   const t = MESSAGES[ctx.lang];
   const display = ctx.display && /^[a-z]{1,16}$/.test(ctx.display) ? ctx.display : 'page';
@@ -34,13 +34,15 @@ export function Layout(props: { ctx: PageContext; title: string; wide?: boolean;
           <a class="brand" href="/">
             Gatehouse <span class="muted">· {t.productTagline}</span>
           </a>
-          <nav class="langs" aria-label="Language / 语言">
-            {LANGS.map((lang) => (
-              <a href={withLang(ctx.url, lang)} lang={lang} hreflang={lang} aria-current={lang === ctx.lang ? 'true' : undefined}>
-                {MESSAGES[lang].langName}
-              </a>
-            ))}
-          </nav>
+          {props.noLangs ? null : (
+            <nav class="langs" aria-label="Language / 语言">
+              {LANGS.map((lang) => (
+                <a href={withLang(ctx.url, lang)} lang={lang} hreflang={lang} aria-current={lang === ctx.lang ? 'true' : undefined}>
+                  {MESSAGES[lang].langName}
+                </a>
+              ))}
+            </nav>
+          )}
         </header>
         <main class={props.wide ? 'wide' : undefined}>{props.children}</main>
       </body>

@@ -4,7 +4,7 @@ import type { Scope } from '../core/model.js';
 import { ERROR_REFERENCE } from './error-reference.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
-import { scopeDescription } from './scope-text.js';
+import { scopeClaimTexts, scopeDescription } from './scope-text.js';
 import { Alert, HiddenFields, Layout, type PageContext } from './layout.js';
 
 export interface FormPage {
@@ -58,9 +58,19 @@ export function LoginPage(
 }
 
 export function ConsentPage(
-  props: FormPage & { appName: string; rootDomain: string; scopes: Scope[]; username: string; switchAccountHref?: string | undefined; extra?: preact.ComponentChildren },
+  props: FormPage & {
+    appName: string;
+    rootDomain: string;
+    scopes: Scope[];
+    username: string;
+    switchAccountHref?: string | undefined;
+    extra?: preact.ComponentChildren;
+    /** An OpenID Connect request (scope openid): each scope also names the claims it shares. */
+    showClaims?: boolean | undefined;
+  },
 ) {
   const t = MESSAGES[props.ctx.lang];
+  const lang = props.ctx.lang;
   return (
     <Layout ctx={props.ctx} title={t.consentTitle(props.appName)}>
       <section class="card">
@@ -70,7 +80,12 @@ export function ConsentPage(
         <ul class="scopes">
           {props.scopes.map((scope) => (
             <li data-scope={scope.name}>
-              <code>{scope.name}</code> — {scopeDescription(scope, props.ctx.lang)}
+              <code>{scope.name}</code> — {scopeDescription(scope, lang)}
+              {props.showClaims && scopeClaimTexts(scope.name, lang).length > 0 ? (
+                <div class="muted claims" data-claims={scopeClaimTexts(scope.name, lang).map((c) => c.claim).join(' ')}>
+                  {t.scopeShares}: {scopeClaimTexts(scope.name, lang).map((c) => c.text).join(lang === 'en' ? ', ' : '、')}
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -254,6 +269,32 @@ export function MessagePage(props: { ctx: PageContext; title: string; message: s
         <p>
           <a href="/">{t.backHome}</a>
         </p>
+      </section>
+    </Layout>
+  );
+}
+
+/**
+ * OAuth 2.0 Form Post Response Mode §2: the response parameters as hidden
+ * fields of a form that posts to the redirect_uri. /static/form-post.js
+ * submits it (the CSP forbids inline script); the button does without script.
+ * Every value is escaped by the template.
+ */
+export function FormPostPage(props: { ctx: PageContext; action: string; fields: Record<string, string>; destination: string }) {
+  const t = MESSAGES[props.ctx.lang];
+  return (
+    // No language links: following one would run the authorization request again.
+    <Layout ctx={props.ctx} title={t.formPostTitle} noLangs>
+      <section class="card">
+        <h1>{t.formPostTitle}</h1>
+        <p>{t.formPostIntro(props.destination)}</p>
+        <form method="post" action={props.action} data-auto-submit>
+          <HiddenFields fields={props.fields} />
+          <div class="actions">
+            <button type="submit">{t.formPostButton}</button>
+          </div>
+        </form>
+        <script src="/static/form-post.js"></script>
       </section>
     </Layout>
   );

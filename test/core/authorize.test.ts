@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lookupToken } from '../../src/core/access-token.js';
-import { AuthorizeFailure, completeAuthorization, errorRedirect, validateAuthorizeRequest, type AuthorizeRequest } from '../../src/core/authorize.js';
+import { AuthorizeFailure, completeAuthorization, errorRedirect, responseLocation, validateAuthorizeRequest, type AuthorizeRequest } from '../../src/core/authorize.js';
 import type { ErrorCode } from '../../src/core/errors.js';
 import type { Params } from '../../src/core/params.js';
 import { exchangeToken } from '../../src/core/token-endpoint.js';
@@ -20,8 +20,14 @@ async function setup(overrides: Parameters<typeof makeApp>[0] = {}) {
   const authorizeDeps = { apps: deps.stores.apps, knownScopes: deps.knownScopes, redirectPolicy: { allowHttp: false }, ownOrigin: ISSUER };
   const validate = (params: Params, referer?: string) =>
     validateAuthorizeRequest(authorizeDeps, { client_id: client.app.clientId, redirect_uri: REDIRECT, response_type: 'code', ...params }, referer);
-  const complete = (request: AuthorizeRequest, uid = 'u-1') =>
-    completeAuthorization({ codes: deps.stores.codes, tokens: deps.stores.tokens, lifetimes: LIFETIMES, issuer: ISSUER, now: deps.clock.now() }, request, uid);
+  const complete = async (request: AuthorizeRequest, uid = 'u-1') =>
+    responseLocation(
+      await completeAuthorization({ codes: deps.stores.codes, tokens: deps.stores.tokens, lifetimes: LIFETIMES, issuer: ISSUER, now: deps.clock.now() }, request, {
+        uid,
+        authTime: deps.clock.now() - 5000,
+        sid: 'sid-1',
+      }),
+    );
   return { deps, client, disabled, validate, complete };
 }
 
@@ -91,7 +97,7 @@ describe('validateAuthorizeRequest: failures redirected to a trusted app with st
   });
   it('sends unsupported_response_type for an unknown response_type, naming it', async () => {
     const { validate } = await setup();
-    const error = await failure(validate({ response_type: 'id_token', state: 'xyz' }), 'unsupported_response_type', /response_type id_token/);
+    const error = await failure(validate({ response_type: 'code_and_more', state: 'xyz' }), 'unsupported_response_type', /response_type code_and_more/);
     assert.equal(error.redirect?.mode, 'query');
   });
   it('sends unsupported_response_type for a response type the app disabled, in the fragment for token', async () => {

@@ -47,10 +47,11 @@ export class Browser {
 
   /** Posts the page's first form with its hidden fields plus `extra`. */
   async submit(page: PageResponse, extra: Record<string, string>, headers?: Record<string, string>): Promise<PageResponse> {
-    const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(page.body);
+    const form = /<form(?:[^>"]|"[^"]*")*action="([^"]*)"(?:[^>"]|"[^"]*")*>([\s\S]*?)<\/form>/.exec(page.body);
     if (!form) throw new Error(`no form on the page (status ${page.status}): ${page.body.slice(0, 300)}`);
     const fields: Record<string, string> = {};
-    for (const input of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+    // A quoted attribute value may hold a raw '>' (HTML escapes only '"' and '&' there).
+    for (const input of form[2]!.matchAll(/<input(?:[^>"]|"[^"]*")*type="hidden"(?:[^>"]|"[^"]*")*>/g)) {
       const name = /name="([^"]*)"/.exec(input[0])?.[1];
       const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
       if (name !== undefined) fields[decodeEntities(name)] = decodeEntities(value);

@@ -85,7 +85,7 @@ describe('authorization endpoint: errors', () => {
   });
 
   const redirectCases: Array<[string, Record<string, string>, string, 'query' | 'fragment']> = [
-    ['an unsupported response_type', { response_type: 'id_token' }, 'unsupported_response_type', 'query'],
+    ['an unsupported response_type', { response_type: 'code_and_more' }, 'unsupported_response_type', 'query'],
     ['a missing response_type', {}, 'invalid_request', 'query'],
     ['an unknown scope', { response_type: 'code', scope: 'basic admin' }, 'invalid_scope', 'query'],
     ['a scope the app may not request (implicit: in the fragment)', { response_type: 'token', scope: 'email' }, 'invalid_scope', 'fragment'],

@@ -4,20 +4,23 @@
  * the redirect back to the app (RFC 6749 §4.1, §4.2; SPEC §6).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest } from '../../core/authorize.js';
-import { oauthError } from '../../core/errors.js';
+import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest, type IdTokenInput, type SignedInPerson } from '../../core/authorize.js';
+import { OAuthError, oauthError } from '../../core/errors.js';
+import { hintMatches } from '../../core/id-token-hint.js';
+import { mintIdToken } from '../../core/id-token.js';
+import type { User } from '../../core/model.js';
 import { recordSessionApp } from '../../core/logout.js';
 import type { Params } from '../../core/params.js';
+import { nextInteraction, type Interaction } from '../../core/prompt.js';
 import { scopeCovers } from '../../core/scopes.js';
 import { MESSAGES } from '../../views/i18n.js';
 import { renderDocument } from '../../views/layout.js';
 import { ConsentPage, LoginPage, MessagePage } from '../../views/oauth-pages.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
-import { sendAuthorizeFailure } from '../errors.js';
+import { sendAuthorizationResponse, sendAuthorizeFailure } from '../authorization-response.js';
 import { pageContext } from '../page-context.js';
 import { sendPage } from '../send-page.js';
-import type { Session } from '../cookies.js';
 import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
 
 export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
@@ -46,16 +49,34 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string, session: Session) => {
+  const finish = async (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, user: User, person: SignedInPerson) => {
+    const now = services.clock.now();
     // This session signed in to the app: its logout reaches the app (SPEC §7 "Logout").
-    await recordSessionApp(stores, session, request.app.clientId, services.clock.now());
-    const location = await completeAuthorization(
-      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now: services.clock.now() },
-      request,
-      uid,
-      session,
+    await recordSessionApp(stores, person, authz.app.clientId, now);
+    // The implicit id_token (SPEC §7): oidc-tokens' builder, with at_hash beside an access token.
+    const idToken = (input: IdTokenInput) =>
+      mintIdToken(
+        { signer: services.signer, issuer: config.issuer, lifetimes: config.lifetimes, openidKey: services.openidKey, now },
+        {
+          app: input.app,
+          user,
+          signIn: { ...(input.nonce !== undefined ? { nonce: input.nonce } : {}), authTime: input.authTime, sid: input.sid },
+          scope: input.scope,
+          ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
+        },
+      );
+    const response = await completeAuthorization(
+      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken },
+      authz,
+      person,
     );
-    return reply.code(302).header('cache-control', 'no-store').header('location', location).send();
+    return sendAuthorizationResponse(request, reply, response);
+  };
+  /** An error for the app once the request is trusted (access_denied, the prompt=none errors). */
+  const backToApp = (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, error: OAuthError) => {
+    error.clientId = authz.app.clientId;
+    const failure = new AuthorizeFailure(error, { redirectUri: authz.redirectUri, mode: authz.responseMode, state: authz.state });
+    return sendAuthorizeFailure(services, request, reply, failure);
   };
 
   endpoint(app, AUTHORIZE_PATH, ['GET', 'POST'], 'page', async (request, reply, params) => {
@@ -93,38 +114,64 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
       if (result.ok) signedIn = { session: result.session, user: result.user };
       else ({ message, status, username } = result);
     }
-    if (message !== undefined || signedIn === undefined || (authz.forceLogin && signedIn.session.authTime < startedAt)) {
+    if (message !== undefined) {
       return sendPage(request, reply, renderDocument(LoginPage({ ...form(request), appName: authz.app.name, appDomain: authz.app.rootDomain, message, username })), status);
     }
-    const { user } = signedIn;
+
+    // What the person must still do (SPEC §6, §7 "Prompt and age"); with prompt=none, an error for the app.
+    const consent = signedIn && (await stores.consents.findConsent(signedIn.user.uid, authz.app.clientId));
+    let next: Interaction;
+    try {
+      next = nextInteraction(authz, {
+        authTime: signedIn?.session.authTime,
+        hintMatches:
+          authz.idTokenHint === undefined
+            ? undefined
+            : signedIn !== undefined &&
+              (await hintMatches({ signer: services.signer, issuer: config.issuer, openidKey: services.openidKey }, authz.app, authz.idTokenHint, signedIn.user.uid)),
+        consentCovers: consent !== undefined && scopeCovers(consent.scope, authz.scope),
+        startedAt,
+        now,
+      });
+    } catch (error) {
+      if (error instanceof OAuthError) return backToApp(request, reply, authz, error);
+      throw error;
+    }
+    if (next === 'login' || signedIn === undefined) {
+      return sendPage(request, reply, renderDocument(LoginPage({ ...form(request), appName: authz.app.name, appDomain: authz.app.rootDomain, username })), status);
+    }
+    const { user, session } = signedIn;
+    const person: SignedInPerson = { uid: user.uid, authTime: session.authTime, sid: session.sid };
 
     if (step === 'consent') {
       const decision = params['decision'];
-      if (decision === 'deny') {
-        const error = oauthError('access_denied', 'the user denied the request');
-        error.clientId = authz.app.clientId;
-        return sendAuthorizeFailure(services, request, reply, new AuthorizeFailure(error, { redirectUri: authz.redirectUri, mode: authz.responseType === 'token' ? 'fragment' : 'query', state: authz.state }));
-      }
+      if (decision === 'deny') return backToApp(request, reply, authz, oauthError('access_denied', 'the user denied the request'));
       if (decision === 'approve') {
-        const previous = await stores.consents.findConsent(user.uid, authz.app.clientId);
-        const scope = [...new Set([...(previous?.scope ?? []), ...authz.scope])];
+        const scope = [...new Set([...(consent?.scope ?? []), ...authz.scope])];
         await stores.consents.saveConsent({ uid: user.uid, clientId: authz.app.clientId, scope }, now);
-        return finish(reply, authz, user.uid, signedIn.session);
+        return finish(request, reply, authz, user, person);
       }
     }
 
     // Consent is remembered per user, app and scope set (SPEC §6), unless the app asks to confirm.
-    const consent = await stores.consents.findConsent(user.uid, authz.app.clientId);
-    if (consent !== undefined && scopeCovers(consent.scope, authz.scope) && !authz.confirmLogin) {
-      return finish(reply, authz, user.uid, signedIn.session);
-    }
+    if (next === 'done') return finish(request, reply, authz, user, person);
     const allScopes = await stores.scopes.listScopes();
     const scopes = authz.scope.map((name) => allScopes.find((scope) => scope.name === name) ?? { name, description: '' });
     const switchAccountHref = withParams(AUTHORIZE_PATH, { ...carried(params), force_login: '1' });
     return sendPage(
       request,
       reply,
-      renderDocument(ConsentPage({ ...form(request), appName: authz.app.name, rootDomain: authz.app.rootDomain, scopes, username: user.username, switchAccountHref })),
+      renderDocument(
+        ConsentPage({
+          ...form(request),
+          appName: authz.app.name,
+          rootDomain: authz.app.rootDomain,
+          scopes,
+          username: user.username,
+          switchAccountHref,
+          showClaims: authz.scope.includes('openid'),
+        }),
+      ),
     );
   });
 };

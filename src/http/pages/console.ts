@@ -32,11 +32,25 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     responseTypes: fields(params, 'response_types'),
     scopes: fields(params, 'scopes'),
     isPublic,
+    subjectType: field(params, 'subject_type'),
+    idTokenAlg: field(params, 'id_token_signed_response_alg'),
+    postLogoutRedirectUris: lines(field(params, 'post_logout_redirect_uris')),
+    backchannelLogoutUri: field(params, 'backchannel_logout_uri').trim(),
   };
 }
 
+const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
-  return { ...values, ownerUid };
+  // An empty select (an old form, a script) means the default, as at the command line.
+  const { subjectType, idTokenAlg, backchannelLogoutUri, ...rest } = values;
+  return {
+    ...rest,
+    ownerUid,
+    ...(subjectType !== '' ? { subjectType } : {}),
+    ...(idTokenAlg !== '' ? { idTokenAlg } : {}),
+    backchannelLogoutUri: backchannelLogoutUri === '' ? null : backchannelLogoutUri,
+  };
 }
 
 export const consolePages: RouteModule = async (app, { services }) => {
@@ -122,9 +136,16 @@ export const consolePages: RouteModule = async (app, { services }) => {
     // Settings: the same rules as registration; public/confidential and resource server stay as they are.
     const values = formValues(params, own.isPublic);
     try {
-      const { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes } = values;
+      const { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, postLogoutRedirectUris } = values;
+      // A select left empty keeps the app's value; an empty back-channel field removes it.
+      const oidc = {
+        ...(values.subjectType !== '' ? { subjectType: values.subjectType } : {}),
+        ...(values.idTokenAlg !== '' ? { idTokenAlg: values.idTokenAlg } : {}),
+        postLogoutRedirectUris,
+        backchannelLogoutUri: values.backchannelLogoutUri === '' ? null : values.backchannelLogoutUri,
+      };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
-      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes }, await services.knownScopes(), ctx);
+      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
       return showApp(request, reply, who, own, { values, error: error.message, status: 400 });

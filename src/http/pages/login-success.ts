@@ -1,4 +1,7 @@
-/** Where redirect_uri=oob lands (SPEC §1): the code in data-code and in <title>, for a person to copy. */
+/**
+ * Where redirect_uri=oob lands (SPEC §1): the code in data-code and in <title>, for a person to copy.
+ * POST too: an oob request with response_mode=form_post posts its response here.
+ */
 import { single } from '../../core/params.js';
 import { renderDocument } from '../../views/layout.js';
 import { LoginSuccessPage } from '../../views/oauth-pages.js';
@@ -10,7 +13,7 @@ import { sendPage } from '../send-page.js';
 export const LOGIN_SUCCESS_PATH = '/oauth/2.0/login_success';
 
 export const loginSuccessPage: RouteModule = async (app) => {
-  endpoint(app, LOGIN_SUCCESS_PATH, ['GET'], 'page', (request, reply, params) => {
+  endpoint(app, LOGIN_SUCCESS_PATH, ['GET', 'POST'], 'page', (request, reply, params) => {
     const html = renderDocument(
       LoginSuccessPage({
         ctx: pageContext(request),
