@@ -27,6 +27,8 @@ export interface AuthorizeRequest {
   forceLogin: boolean;
   confirmLogin: boolean;
   pkce: { challenge: string; method: ChallengeMethod } | undefined;
+  /** OIDC Core §3.1.2.1: echoed in the id_token. */
+  nonce?: string;
 }
 
 /** Where a failed authorize request's error goes: a page (no redirect) or back to the app. */
@@ -119,6 +121,7 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
       forceLogin: flag(params, 'force_login'),
       confirmLogin: flag(params, 'confirm_login'),
       pkce,
+      nonce: single(params, 'nonce'),
     };
   } catch (error) {
     return back(error);
@@ -143,7 +146,13 @@ function target(redirectUri: string, issuer: string): string {
 }
 
 /** The approved request's answer: a code (query) or tokens (fragment), as the redirect URL. */
-export async function completeAuthorization(deps: CompleteDeps, request: AuthorizeRequest, uid: string): Promise<string> {
+export async function completeAuthorization(
+  deps: CompleteDeps,
+  request: AuthorizeRequest,
+  uid: string,
+  /** The sign-in session that approved: kept with the code when the scope has openid (SPEC §7). */
+  session?: { authTime: number; sid: string },
+): Promise<string> {
   const base = target(request.redirectUri, deps.issuer);
   if (request.responseType === 'code') {
     const secret = mintSecret();
@@ -157,7 +166,10 @@ export async function completeAuthorization(deps: CompleteDeps, request: Authori
       codeChallengeMethod: request.pkce?.method ?? null,
       createdAt: deps.now,
       expiresAt: deps.now + deps.lifetimes.authorizationCode * 1000,
-      signIn: null,
+      signIn:
+        session !== undefined && request.scope.includes('openid')
+          ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: session.authTime, sid: session.sid }
+          : null,
     });
     return buildRedirect(base, { code: formatToken(id, secret), state: request.state }, 'query');
   }

@@ -6,9 +6,10 @@
 import { authenticateClient, parseBasic, type ClientCredentialsInput } from './client-auth.js';
 import { OAuthError, oauthError, type ErrorCode } from './errors.js';
 import { issueTokens, type TokenResponse } from './issue.js';
+import { isOpenIdScope, issueOpenIdTokens, mayRefresh, type OpenIdServices } from './openid-tokens.js';
 import type { App, DeviceAuthorization, Lifetimes } from './model.js';
 import { single } from './params.js';
-import type { AppStore, DeviceStore, TokenStore } from './ports.js';
+import type { AppStore, DeviceStore, TokenStore, UserStore } from './ports.js';
 import { resolveScope } from './scopes.js';
 import { formatToken, hashSecret, mintSecret, parseToken, secretMatches } from './tokens.js';
 import { formatUserCode, hashUserCode, mintUserCode, normaliseUserCode } from './user-code.js';
@@ -114,7 +115,9 @@ export async function requestDeviceAuthorization(deps: DeviceRequestDeps, input:
 
 export interface PollDeps {
   devices: Pick<DeviceStore, 'findDevice' | 'recordPoll' | 'consumeDevice'>;
-  tokens: Pick<TokenStore, 'issueTokens'>;
+  tokens: Pick<TokenStore, 'issueTokens' | 'saveSignIn'>;
+  users: Pick<UserStore, 'findUserByUid'>;
+  openid: OpenIdServices;
   lifetimes: Lifetimes;
 }
 
@@ -152,11 +155,16 @@ export async function pollDevice(deps: PollDeps, request: PollRequest): Promise<
   if (!(await deps.devices.consumeDevice(device.id, now))) {
     throw oauthError('invalid_grant', `${parameter} has already been exchanged for tokens`);
   }
-  return issueTokens(
-    { tokens: deps.tokens, lifetimes: deps.lifetimes, now },
-    // The device authorization's id names the token family, as a code's id does.
-    { app, uid: device.uid, scope: device.scope, familyId: device.id, withRefresh: true },
-  );
+  // The device authorization's id names the token family, as a code's id does.
+  const grant = { app, uid: device.uid, scope: device.scope, familyId: device.id };
+  // SPEC §7: with openid, an id_token for the person who approved (their session's auth_time and sid).
+  if (device.signIn !== null && device.uid !== null && isOpenIdScope(device.scope)) {
+    return issueOpenIdTokens(
+      { tokens: deps.tokens, users: deps.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
+      { ...grant, uid: device.uid, withRefresh: mayRefresh(device.scope), signIn: device.signIn, keepSignIn: true },
+    );
+  }
+  return issueTokens({ tokens: deps.tokens, lifetimes: deps.lifetimes, now }, { ...grant, withRefresh: mayRefresh(device.scope) });
 }
 
 /**

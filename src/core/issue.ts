@@ -13,6 +13,8 @@ export interface TokenResponse {
   expires_in: number;
   refresh_token?: string;
   scope: string;
+  /** OpenID Connect grants only (SPEC §7), after the OAuth fields. */
+  id_token?: string;
 }
 
 export interface IssueDeps {

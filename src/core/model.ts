@@ -131,9 +131,11 @@ export interface DeviceAuthorization {
   expiresAt: number;
   /** When the approved authorization was exchanged for tokens (single use). */
   consumedAt: number | null;
+  /** The approving person's sign-in (auth_time, sid; no nonce in RFC 8628), kept when the scope has openid. */
+  signIn: SignInContext | null;
 }
 
-export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt'>;
+export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt' | 'signIn'>;
 
 export type TokenKind = 'access' | 'refresh';
 

@@ -4,7 +4,7 @@
  * the one contract suite in test/storage/contract.ts. A function takes only
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
-import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, TokenRecord, User } from './model.js';
+import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -69,6 +69,15 @@ export interface TokenStore {
   revokeFamily(familyId: number, now: number): Promise<void>;
   /** Revokes every token a user granted an app (the account page's "revoke"). */
   revokeUserTokens(uid: string, clientId: string, now: number): Promise<void>;
+  /**
+   * Keeps the OpenID sign-in of a token family, so that a refresh returns an
+   * id_token with the original nonce, auth_time and sid (OIDC Core §12.2).
+   * Written only for OpenID grants that issue a refresh token, beside the
+   * tokens (not in their rows: the token insert is the hottest path). A
+   * family's sign-in never changes: a second save is ignored.
+   */
+  saveSignIn(familyId: number, signIn: SignInContext, now: number): Promise<void>;
+  findSignIn(familyId: number): Promise<SignInContext | undefined>;
 }
 
 /** Device authorizations (RFC 8628); every method that decides something is one atomic statement. */
@@ -80,8 +89,11 @@ export interface DeviceStore {
   saveDevice(device: NewDeviceAuthorization): Promise<number | undefined>;
   findDevice(id: number): Promise<DeviceAuthorization | undefined>;
   findDeviceByUserCode(userCodeHash: string): Promise<DeviceAuthorization | undefined>;
-  /** The person's answer: true for exactly one caller, and only while pending and unexpired. */
-  decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number): Promise<boolean>;
+  /**
+   * The person's answer: true for exactly one caller, and only while pending and unexpired.
+   * `signIn` (the approving session) is kept for the id_token when the scope has openid.
+   */
+  decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number, signIn?: SignInContext | null): Promise<boolean>;
   /**
    * One poll (RFC 8628 §3.5, SPEC §1): passes when it is the first or comes at
    * least `interval` seconds after the previous poll, whatever that one's

@@ -64,7 +64,20 @@ export function tokenDeps(stores: Stores = createMemoryStores()): TokenDeps {
     clock: fakeClock(),
     knownScopes: async () => new Set((await stores.scopes.listScopes()).map((scope) => scope.name)),
     grants: new GrantRegistry(coreGrants),
+    openid: { signer: unsignedSigner, issuer: 'https://gatehouse.test', openidKey: Buffer.alloc(32, 1) },
   };
+}
+
+const b64json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A Signer for core tests: a JWS-shaped string whose payload is the claims (no signature; test/core/id-token.test.ts signs for real). */
+export const unsignedSigner = {
+  sign: async (claims: Record<string, unknown>, options: { alg: string; typ?: string }) => `${b64json({ alg: options.alg, typ: options.typ ?? 'JWT' })}.${b64json(claims)}.unsigned`,
+};
+
+/** The claims of a JWS (unverified). */
+export function jwsPayload(jws: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 export type NewCode = Omit<AuthorizationCode, 'id' | 'consumedAt' | 'familyId' | 'replayedAt'>;

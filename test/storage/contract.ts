@@ -305,6 +305,27 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.equal((await s.tokens.findToken(elsewhere!))?.revokedAt, null);
         assert.equal((await s.tokens.findToken(someoneElse!))?.revokedAt, null);
       });
+      it('keeps the OpenID sign-in of a family: found by family id, the first save wins, none for another family', async () => {
+        const family = nextId();
+        await s.tokens.saveSignIn(family, { nonce: 'n-1', authTime: T0 - 5000, sid: 'sid-1' }, T0);
+        await s.tokens.saveSignIn(family, { authTime: T0, sid: 'sid-2' }, T0 + 1);
+        assert.deepEqual(await s.tokens.findSignIn(family), { nonce: 'n-1', authTime: T0 - 5000, sid: 'sid-1' });
+        const other = nextId();
+        await s.tokens.saveSignIn(other, { authTime: T0, sid: 'sid-3' }, T0);
+        assert.deepEqual(await s.tokens.findSignIn(other), { authTime: T0, sid: 'sid-3' });
+        assert.equal(await s.tokens.findSignIn(nextId()), undefined);
+        const readers = opened.peer === undefined ? [] : [opened.peer];
+        for (const reader of readers) assert.deepEqual(await reader.tokens.findSignIn(family), { nonce: 'n-1', authTime: T0 - 5000, sid: 'sid-1' });
+      });
+      it('commits a sign-in saved in the same turn as its tokens', async () => {
+        const family = nextId();
+        const [ids] = await Promise.all([
+          s.tokens.issueTokens([newToken({ familyId: family }), newToken({ kind: 'refresh', familyId: family })]),
+          s.tokens.saveSignIn(family, { authTime: T0, sid: 'sid-turn' }, T0),
+        ]);
+        assert.equal((await s.tokens.findToken(ids[1]!))?.familyId, family);
+        assert.deepEqual(await s.tokens.findSignIn(family), { authTime: T0, sid: 'sid-turn' });
+      });
     });
   });
 }

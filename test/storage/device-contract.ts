@@ -50,7 +50,7 @@ export function deviceStoreContract(name: string, open: () => Promise<OpenedDevi
       const fields = newDevice();
       const id = await s.saveDevice(fields);
       assert.ok(typeof id === 'number' && id > 0);
-      const expected = { ...fields, id, status: 'pending', uid: null, lastPollAt: null, consumedAt: null };
+      const expected = { ...fields, id, status: 'pending', uid: null, lastPollAt: null, consumedAt: null, signIn: null };
       assert.deepEqual(await s.findDevice(id), expected);
       assert.deepEqual(await s.findDeviceByUserCode(fields.userCodeHash), expected);
       assert.equal(await s.findDevice(id + 1), undefined);
@@ -74,6 +74,15 @@ export function deviceStoreContract(name: string, open: () => Promise<OpenedDevi
       const late = (await s.saveDevice(newDevice()))!;
       assert.equal(await s.decideDevice(late, 'denied', 'user-1', T0 + 30 * MINUTE), false);
       assert.equal((await s.findDevice(late))?.status, 'pending');
+    });
+
+    it('keeps the approving session (auth_time, sid) with an OpenID approval, and nothing without one', async () => {
+      const id = (await s.saveDevice(newDevice()))!;
+      assert.equal(await s.decideDevice(id, 'approved', 'user-1', T0 + MINUTE, { authTime: T0 - 1000, sid: 'sid-device' }), true);
+      assert.deepEqual((await s.findDevice(id))?.signIn, { authTime: T0 - 1000, sid: 'sid-device' });
+      const plain = (await s.saveDevice(newDevice()))!;
+      assert.equal(await s.decideDevice(plain, 'approved', 'user-1', T0 + MINUTE), true);
+      assert.equal((await s.findDevice(plain))?.signIn, null);
     });
 
     it('lets the first poll pass, slows down a poll within the interval by 5 s, and counts it as the previous poll', async () => {

@@ -1,6 +1,7 @@
 /** RFC 6749 §4.1.3: exchanging an authorization code, with PKCE (RFC 7636 §4.6). */
 import { oauthError } from '../errors.js';
 import { issueTokens } from '../issue.js';
+import { isOpenIdScope, issueOpenIdTokens, mayRefresh } from '../openid-tokens.js';
 import { required, single } from '../params.js';
 import { verifyPkce } from '../pkce.js';
 import { parseToken, secretMatches } from '../tokens.js';
@@ -38,10 +39,15 @@ export const authorizationCodeGrant: Grant = {
 
     // One atomic statement decides the single winner among concurrent redemptions.
     if (!(await codes.consumeCode(code.id, now))) await replayed(code.familyId);
-    const response = await issueTokens(
-      { tokens, lifetimes: deps.lifetimes, now },
-      { app, uid: code.uid, scope: code.scope, familyId: code.familyId, withRefresh: true },
-    );
+    const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId };
+    // SPEC §7: an OpenID request (scope openid, sign-in kept with the code) also gets an id_token.
+    const response =
+      code.signIn !== null && isOpenIdScope(code.scope)
+        ? await issueOpenIdTokens(
+            { tokens, users: deps.stores.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
+            { ...grant, withRefresh: mayRefresh(code.scope), signIn: code.signIn, keepSignIn: true },
+          )
+        : await issueTokens({ tokens, lifetimes: deps.lifetimes, now }, { ...grant, withRefresh: mayRefresh(code.scope) });
     // A replay that raced this exchange (another instance) may have revoked
     // the family before our tokens existed: look once more, now they do. The
     // exchange itself stays the one success; its tokens are dead either way.

@@ -16,7 +16,8 @@ function deviceGrant(grantType: string, parameter: 'code' | 'device_code', decli
     allowsPublic: true,
     exchange(deps, { app, params, now }) {
       const presented = required(params, parameter);
-      return pollDevice({ devices: deps.stores.devices, tokens: deps.stores.tokens, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now });
+      const { devices, tokens, users } = deps.stores;
+      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now });
     },
   };
 }

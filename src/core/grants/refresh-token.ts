@@ -5,6 +5,7 @@
  */
 import { oauthError } from '../errors.js';
 import { issueTokens } from '../issue.js';
+import { isOpenIdScope, issueOpenIdTokens } from '../openid-tokens.js';
 import { required, single } from '../params.js';
 import { parseScope, scopeCovers } from '../scopes.js';
 import { parseToken, secretMatches } from '../tokens.js';
@@ -45,9 +46,15 @@ export const refreshTokenGrant: Grant = {
       if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
       throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
     }
-    return issueTokens(
-      { tokens, lifetimes: deps.lifetimes, now },
-      { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope },
-    );
+    const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope };
+    // OIDC Core §12.2: a refresh of an OpenID grant returns a new id_token with the original sign-in.
+    const signIn = isOpenIdScope(scope) && token.uid !== null && token.familyId !== null ? await tokens.findSignIn(token.familyId) : undefined;
+    if (signIn !== undefined) {
+      return issueOpenIdTokens(
+        { tokens, users: deps.stores.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
+        { ...grant, uid: token.uid!, signIn, keepSignIn: false },
+      );
+    }
+    return issueTokens({ tokens, lifetimes: deps.lifetimes, now }, grant);
   },
 };

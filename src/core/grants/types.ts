@@ -2,6 +2,7 @@ import type { App, GrantTypeName, Lifetimes } from '../model.js';
 import type { Clock, Stores } from '../ports.js';
 import type { Params } from '../params.js';
 import type { TokenResponse } from '../issue.js';
+import type { OpenIdServices } from '../openid-tokens.js';
 
 export interface GrantDeps {
   stores: Stores;
@@ -9,6 +10,8 @@ export interface GrantDeps {
   clock: Clock;
   /** Names of the scopes the server knows. */
   knownScopes(): Promise<ReadonlySet<string>>;
+  /** Signs id_tokens for grants whose scope has openid (SPEC §7). */
+  openid: OpenIdServices;
 }
 
 export interface GrantContext {

@@ -44,11 +44,12 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string) => {
+  const finish = async (reply: FastifyReply, request: AuthorizeRequest, uid: string, session: { authTime: number; sid: string }) => {
     const location = await completeAuthorization(
       { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now: services.clock.now() },
       request,
       uid,
+      session,
     );
     return reply.code(302).header('cache-control', 'no-store').header('location', location).send();
   };
@@ -104,14 +105,14 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
         const previous = await stores.consents.findConsent(user.uid, authz.app.clientId);
         const scope = [...new Set([...(previous?.scope ?? []), ...authz.scope])];
         await stores.consents.saveConsent({ uid: user.uid, clientId: authz.app.clientId, scope }, now);
-        return finish(reply, authz, user.uid);
+        return finish(reply, authz, user.uid, signedIn.session);
       }
     }
 
     // Consent is remembered per user, app and scope set (SPEC §6), unless the app asks to confirm.
     const consent = await stores.consents.findConsent(user.uid, authz.app.clientId);
     if (consent !== undefined && scopeCovers(consent.scope, authz.scope) && !authz.confirmLogin) {
-      return finish(reply, authz, user.uid);
+      return finish(reply, authz, user.uid, signedIn.session);
     }
     const allScopes = await stores.scopes.listScopes();
     const scopes = authz.scope.map((name) => allScopes.find((scope) => scope.name === name) ?? { name, description: '' });

@@ -14,6 +14,7 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     clock: services.clock,
     knownScopes: services.knownScopes,
     grants: services.grants,
+    openid: { signer: services.signer, issuer: services.config.issuer, openidKey: services.openidKey },
   };
   endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     try {

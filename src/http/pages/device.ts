@@ -69,19 +69,22 @@ export const devicePage: RouteModule = async (app, { services }) => {
     const userCode = formatUserCode(normaliseUserCode(typed)!);
     const hidden = { user_code: userCode };
 
-    let user: User | undefined = (await currentUser(services, request))?.user;
+    let signedIn = await currentUser(services, request);
     if (step === 'login') {
       const result = await signInFromForm(services, request, reply, params);
       if (!result.ok) return render(LoginPage({ ...form(hidden), appName: client.name, message: result.message, username: result.username }), result.status);
-      user = result.user;
+      signedIn = { session: result.session, user: result.user };
     }
+    const user: User | undefined = signedIn?.user;
     if (user === undefined) return render(LoginPage({ ...form(hidden), appName: client.name }));
 
     const decision = field(params, 'decision');
     if (step === 'consent' && (decision === 'approve' || decision === 'deny')) {
       const approved = decision === 'approve';
       // One atomic store call: a second tab's answer, or one after expiry, changes nothing.
-      if (!(await stores.devices.decideDevice(device.id, approved ? 'approved' : 'denied', user.uid, now))) return codeForm('', t.deviceWrongCode);
+      // SPEC §7: the device's id_token names this session (auth_time, sid); RFC 8628 has no nonce.
+      const signIn = approved && device.scope.includes('openid') && signedIn !== undefined ? { authTime: signedIn.session.authTime, sid: signedIn.session.sid } : null;
+      if (!(await stores.devices.decideDevice(device.id, approved ? 'approved' : 'denied', user.uid, now, signIn))) return codeForm('', t.deviceWrongCode);
       return approved
         ? render(MessagePage({ ctx, title: t.deviceApprovedTitle, message: t.deviceApproved(client.name) }))
         : render(MessagePage({ ctx, title: t.deviceDeniedTitle, message: t.deviceDenied(client.name) }));

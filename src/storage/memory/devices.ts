@@ -1,6 +1,6 @@
 /** Device authorizations in process memory: the reference DeviceStore (one caller at a time, so every method is atomic). */
 import { nextId } from '../../core/ids.js';
-import type { DeviceAuthorization, NewDeviceAuthorization } from '../../core/model.js';
+import type { DeviceAuthorization, NewDeviceAuthorization, SignInContext } from '../../core/model.js';
 import type { DeviceStore } from '../../core/ports.js';
 
 export class MemoryDeviceStore implements DeviceStore {
@@ -10,7 +10,7 @@ export class MemoryDeviceStore implements DeviceStore {
   async saveDevice(device: NewDeviceAuthorization) {
     if (this.byUserCode.has(device.userCodeHash)) return undefined;
     const id = nextId(device.createdAt);
-    this.devices.set(id, { ...structuredClone(device), id, status: 'pending', uid: null, lastPollAt: null, consumedAt: null });
+    this.devices.set(id, { ...structuredClone(device), id, status: 'pending', uid: null, lastPollAt: null, consumedAt: null, signIn: null });
     this.byUserCode.set(device.userCodeHash, id);
     return id;
   }
@@ -25,11 +25,12 @@ export class MemoryDeviceStore implements DeviceStore {
     return id === undefined ? undefined : this.findDevice(id);
   }
 
-  async decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number) {
+  async decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number, signIn: SignInContext | null = null) {
     const device = this.devices.get(id);
     if (!device || device.status !== 'pending' || device.consumedAt !== null || device.expiresAt <= now) return false;
     device.status = decision;
     device.uid = uid;
+    device.signIn = signIn === null ? null : { ...signIn };
     return true;
   }
 

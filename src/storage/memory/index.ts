@@ -4,7 +4,7 @@
  * single-use consumption (JavaScript runs one caller at a time here).
  */
 import { nextId } from '../../core/ids.js';
-import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
+import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore, UserStore } from '../../core/ports.js';
 import { MemoryDeviceStore } from './devices.js';
 
@@ -116,6 +116,14 @@ export class MemoryCodeStore implements CodeStore {
 
 export class MemoryTokenStore implements TokenStore {
   private readonly tokens = new Map<number, TokenRecord>();
+  private readonly signIns = new Map<number, SignInContext>();
+  async saveSignIn(familyId: number, signIn: SignInContext) {
+    if (!this.signIns.has(familyId)) this.signIns.set(familyId, { ...signIn });
+  }
+  async findSignIn(familyId: number) {
+    const signIn = this.signIns.get(familyId);
+    return signIn && { ...signIn };
+  }
   async issueTokens(tokens: NewToken[]) {
     return tokens.map((token) => {
       const id = nextId(token.createdAt);

@@ -7,8 +7,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { nextId } from '../../core/ids.js';
-import type { DeviceAuthorization, DeviceStatus, NewDeviceAuthorization } from '../../core/model.js';
+import type { DeviceAuthorization, DeviceStatus, NewDeviceAuthorization, SignInContext } from '../../core/model.js';
 import type { DeviceStore } from '../../core/ports.js';
+import { signInFromColumn, signInToColumn } from './rows.js';
 import type { Database, DeviceCodesTable } from './schema.js';
 
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
@@ -27,6 +28,7 @@ function deviceFromRow(row: DeviceCodesTable): DeviceAuthorization {
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
+    signIn: signInFromColumn(row.sign_in),
   };
 }
 
@@ -54,6 +56,7 @@ export class SqlDeviceStore implements DeviceStore {
           created_at: device.createdAt,
           expires_at: device.expiresAt,
           consumed_at: null,
+          sign_in: null,
         })
         // Either key may collide: the id (draw again) or the user code (the caller draws a new code).
         .onConflict((oc) => oc.doNothing())
@@ -74,10 +77,10 @@ export class SqlDeviceStore implements DeviceStore {
     return row && deviceFromRow(row);
   }
 
-  async decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number): Promise<boolean> {
+  async decideDevice(id: number, decision: 'approved' | 'denied', uid: string, now: number, signIn: SignInContext | null = null): Promise<boolean> {
     const result = await this.db
       .updateTable('device_codes')
-      .set({ status: decision, uid })
+      .set({ status: decision, uid, sign_in: signInToColumn(signIn) })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .where('consumed_at', 'is', null)

@@ -128,8 +128,12 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     expiresAt: num(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
     replayedAt: numOrNull(row.replayed_at),
-    signIn: row.sign_in ? (JSON.parse(row.sign_in) as SignInContext) : null,
+    signIn: signInFromColumn(row.sign_in),
   };
+}
+
+export function signInFromColumn(column: string | null | undefined): SignInContext | null {
+  return column ? (JSON.parse(column) as SignInContext) : null;
 }
 
 export function signInToColumn(signIn: SignInContext | null): string | null {

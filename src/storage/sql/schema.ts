@@ -103,6 +103,15 @@ export interface DeviceCodesTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** JSON SignInContext of the approving session; added by 2026-12-01-11-sign-ins. */
+  sign_in: string | null;
+}
+
+/** The OpenID sign-in of a token family (2026-12-01-11-sign-ins): a refreshed id_token keeps it. */
+export interface SignInsTable {
+  family_id: number;
+  sign_in: string;
+  created_at: number;
 }
 
 /** Signing keys (SPEC §7), added by 2026-12-01-00-signing-keys; JWKs are JSON text. */
@@ -128,4 +137,5 @@ export interface Database {
   tokens: TokensTable;
   device_codes: DeviceCodesTable;
   signing_keys: SigningKeysTable;
+  sign_ins: SignInsTable;
 }

@@ -6,10 +6,10 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { nextId } from '../../core/ids.js';
-import type { NewToken, TokenRecord } from '../../core/model.js';
+import type { NewToken, SignInContext, TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
 import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
-import { tokenFromRow, type TokenRow } from './rows.js';
+import { signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
   /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT. */
@@ -19,6 +19,8 @@ export class SqliteTokenStore implements TokenStore {
   private readonly revoke: BetterSqlite3.Statement;
   private readonly revokeByFamily: BetterSqlite3.Statement;
   private readonly revokeByUser: BetterSqlite3.Statement;
+  private readonly insertSignIn: BetterSqlite3.Statement;
+  private readonly selectSignIn: BetterSqlite3.Statement<[number], { sign_in: string }>;
   constructor(
     private readonly raw: BetterSqlite3.Database,
     private readonly writer: SqliteTurnWriter,
@@ -32,6 +34,8 @@ export class SqliteTokenStore implements TokenStore {
     this.revoke = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.revokeByFamily = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     this.revokeByUser = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE uid = ? AND client_id = ? AND revoked_at IS NULL');
+    this.insertSignIn = raw.prepare('INSERT INTO sign_ins (family_id, sign_in, created_at) VALUES (?, ?, ?) ON CONFLICT (family_id) DO NOTHING');
+    this.selectSignIn = raw.prepare('SELECT sign_in FROM sign_ins WHERE family_id = ?');
   }
 
   issueTokens(tokens: NewToken[]): Promise<number[]> {
@@ -92,6 +96,15 @@ export class SqliteTokenStore implements TokenStore {
 
   async revokeFamily(familyId: number, now: number): Promise<void> {
     await this.writer.write(() => this.revokeByFamily.run(now, familyId));
+  }
+
+  /** Joins the turn's transaction: written with the tokens of the same exchange, in one commit. */
+  async saveSignIn(familyId: number, signIn: SignInContext, now: number): Promise<void> {
+    await this.writer.write(() => this.insertSignIn.run(familyId, JSON.stringify(signIn), now));
+  }
+
+  async findSignIn(familyId: number): Promise<SignInContext | undefined> {
+    return signInFromColumn(this.selectSignIn.get(familyId)?.sign_in) ?? undefined;
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {

@@ -4,10 +4,10 @@
  */
 import { type Kysely } from 'kysely';
 import { nextId } from '../../core/ids.js';
-import type { App, AuthorizationCode, Consent, NewToken, Scope, TokenRecord, User } from '../../core/model.js';
+import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
-import { appFromRow, appPatchToRow, appToRow, codeFromRow, patchesMetadata, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, patchesMetadata, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
@@ -275,6 +275,19 @@ export class SqlTokenStore implements TokenStore {
   async revokeFamily(familyId: number, now: number): Promise<void> {
     await this.batcher.flush();
     await this.db.updateTable('tokens').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+  }
+
+  async saveSignIn(familyId: number, signIn: SignInContext, now: number): Promise<void> {
+    await this.db
+      .insertInto('sign_ins')
+      .values({ family_id: familyId, sign_in: JSON.stringify(signIn), created_at: now })
+      .onConflict((oc) => oc.column('family_id').doNothing())
+      .execute();
+  }
+
+  async findSignIn(familyId: number): Promise<SignInContext | undefined> {
+    const row = await this.db.selectFrom('sign_ins').select('sign_in').where('family_id', '=', familyId).executeTakeFirst();
+    return signInFromColumn(row?.sign_in) ?? undefined;
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {

@@ -12,6 +12,7 @@ import * as cleanupIndexes from './2026-11-24-04-cleanup-indexes.js';
 import * as userEmail from './2026-11-24-05-user-email.js';
 import * as signingKeys from './2026-12-01-00-signing-keys.js';
 import * as openidConnect from './2026-12-01-10-openid-connect.js';
+import * as signIns from './2026-12-01-11-sign-ins.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-05-user-email': userEmail,
   '2026-12-01-00-signing-keys': signingKeys,
   '2026-12-01-10-openid-connect': openidConnect,
+  '2026-12-01-11-sign-ins': signIns,
 };
