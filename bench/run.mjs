@@ -283,7 +283,7 @@ function seed(databaseUrl, openidAlgs = []) {
   // One app per id_token alg for the openid rows (SPEC §7: `clients create --id-token-alg`).
   const openid = {};
   for (const alg of openidAlgs) {
-    const made = JSON.parse(cli(databaseUrl, ['clients', 'create', '--name', `bench ${alg}`, '--root-domain', 'example.com', '--redirect-uri', REDIRECT_URI, '--grant-types', 'authorization_code,refresh_token', '--scopes', 'basic,openid', '--id-token-alg', alg, '--json']));
+    const made = JSON.parse(cli(databaseUrl, ['clients', 'create', '--name', `bench ${alg}`, '--root-domain', 'example.com', '--redirect-uri', REDIRECT_URI, '--grant-types', 'authorization_code,refresh_token', '--scopes', 'basic,openid,offline_access', '--id-token-alg', alg, '--json']));
     openid[alg] = { clientId: made.client_id, clientSecret: made.client_secret };
   }
   return { clientId: app.client_id, clientSecret: app.client_secret, uid: user.uid, openid };
@@ -397,12 +397,15 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
       await measure(row('refresh'), server, { url: tokenUrl, script: 'rotate-refresh.lua', env: { BENCH_IN: refresh, BENCH_AUTHORIZATION: auth }, warmupEnv: { BENCH_IN: warmRefresh, BENCH_AUTHORIZATION: auth } }, refreshCheck);
     }
 
-    // The id_token rows (issue 13): the same code exchange, scope `openid basic`, for an app
-    // made with --id-token-alg ALG; codes minted through the real authorize endpoint.
+    // The id_token rows (issue 13): the same code exchange, scope `openid offline_access basic`
+    // (with offline_access an OpenID grant gets its refresh token, OIDC Core §11: the same
+    // token writes as the row without openid, plus the sign-in row, the user read and the
+    // signature), for an app made with --id-token-alg ALG; codes minted through the real
+    // authorize endpoint.
     for (const alg of openidAlgs) {
       const { clientId, clientSecret } = app.openid[alg];
       const nonce = `bench-${alg}`;
-      const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid basic', state: 'bench', nonce }).toString();
+      const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid offline_access basic', state: 'bench', nonce }).toString();
       const { cookie } = await signInAndConsent(base, query, PERSON);
       const openidAuth = basic(clientId, clientSecret);
       const verify = await idTokenVerifier(`${base}/oauth/2.0/jwks`, { alg, audience: clientId, nonce });
@@ -413,7 +416,7 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
       };
       const check = async () => {
         const e = await post(tokenUrl, openidAuth, `grant_type=authorization_code&code=${await freshCode()}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
-        if (e.status !== 200 || typeof e.json?.access_token !== 'string') throw new Error(`code exchange + openid: HTTP ${e.status} ${e.text.slice(0, 200)}`);
+        if (e.status !== 200 || typeof e.json?.access_token !== 'string' || typeof e.json?.refresh_token !== 'string') throw new Error(`code exchange + openid: HTTP ${e.status} ${e.text.slice(0, 200)}`);
         await verify(e.json.id_token);
       };
       // An RS256 exchange cannot pass one signature per request (a few thousand a second on one core).
