@@ -18,7 +18,9 @@
  * BENCH_PEERS (raw-http,fastify-raw,oidc-provider,node-oauth2-server), BENCH_LIVE_TOKENS
  * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
  * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres), BENCH_ENDPOINTS
- * (comma list; getLoggedInUser, code exchange and refresh go together),
+ * (comma list; getLoggedInUser, code exchange and refresh go together; `code exchange + openid`
+ * names both id_token rows, `code exchange + openid (RS256)` / `(ES256)` one; listing only
+ * those runs Gatehouse's token row, the id_token rows and oidc-provider's openid exchange),
  * BENCH_WRITE_RESULTS (0: do not write bench/RESULTS.md; a partial run never writes it), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
  * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there).
  */
@@ -29,7 +31,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signInAndConsent } from './lib/flow.mjs';
 import { cpuSeconds, peakRssMb, startServer, stopServer, waitReady } from './lib/proc.mjs';
-import { resultsTable, targetsTable } from './lib/report.mjs';
+import { idTokenVerifier, measureSignatures, verifyFile } from './lib/id-tokens.mjs';
+import { openidTable, resultsTable, targetsTable } from './lib/report.mjs';
 import { runWrk } from './lib/wrk.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +48,14 @@ const PEERS = (env.BENCH_PEERS ?? 'raw-http,fastify-raw,oidc-provider,node-oauth
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
 const PG_URL = env.GATEHOUSE_BENCH_DATABASE_URL || undefined;
 const pass = (name) => ONLY === undefined || ONLY.has(name);
+const ALL = env.BENCH_ENDPOINTS ? env.BENCH_ENDPOINTS.split(',').map((e) => e.trim()) : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh', 'code exchange + openid'];
+/** The id_token rows (issue 13): a code exchange with scope openid, per id_token alg. */
+const OPENID_ALGS = ['RS256', 'ES256'];
+const openidEndpoint = (alg) => `code exchange + openid (${alg})`;
+const wantsOpenid = (endpoints, alg) => endpoints.includes('code exchange + openid') || endpoints.includes(openidEndpoint(alg));
+const OPENID_WANTED = OPENID_ALGS.filter((alg) => wantsOpenid(ALL, alg));
+/** The peers' token and introspection rows (the ceiling) run unless only id_token rows were asked for. */
+const CEILING_WANTED = ALL.some((endpoint) => !endpoint.startsWith('code exchange + openid'));
 
 const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
 const die = (message) => {
@@ -161,6 +172,8 @@ const PEER_DEFS = {
 async function benchPeer(name, label = name) {
   const def = PEER_DEFS[name];
   if (!def) die(`unknown peer ${name}`);
+  // The ceiling rows stay on whatever BENCH_ENDPOINTS says; a peer with nothing to measure is not started.
+  if (!CEILING_WANTED) return;
   const port = nextPort++;
   const base = `http://127.0.0.1:${port}`;
   log(`peer ${label} (${base})`);
@@ -189,6 +202,73 @@ async function benchPeer(name, label = name) {
   }
 }
 
+/**
+ * oidc-provider's code exchange with scope openid and an RS256 id_token (issue 13): the
+ * vendored peer in its BENCH_MINT_CODES=1 mode, which mints codes through the provider's
+ * models at a loopback-only route (bench/peers/README.md), in a process of its own so that
+ * the rows above ran on the peer exactly as vendored.
+ */
+async function benchPeerOpenid() {
+  const label = 'oidc-provider';
+  const port = nextPort++;
+  const base = `http://127.0.0.1:${port}`;
+  log(`peer ${label}, code exchange + openid (${base})`);
+  const server = startServer({ command: process.execPath, args: ['oidc-provider.mjs'], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1', BENCH_MINT_CODES: '1' }, logFile: join(OUT, `server-${label}-openid.log`), cpus: SERVER_CPUS });
+  const auth = basic('bench-oidc-client', 'bench-secret');
+  const redirect = 'https://app.example.com/cb';
+  const tokenUrl = base + '/token';
+  try {
+    await waitReady(server, tokenUrl);
+    const mint = async (count) => {
+      const codes = [];
+      // Batches of 5,000: one request each, outside any measured window.
+      while (codes.length < count) {
+        const r = await fetch(`${base}/bench/mint-codes?count=${Math.min(5000, count - codes.length)}`, { method: 'POST' });
+        if (r.status !== 200) throw new Error(`mint-codes: HTTP ${r.status} ${(await r.text()).slice(0, 200)}`);
+        codes.push(...(await r.text()).split('\n').filter(Boolean));
+      }
+      return codes;
+    };
+    const verify = await idTokenVerifier(`${base}/jwks`, { alg: 'RS256', audience: 'bench-oidc-client', issuer: base });
+    const check = async () => {
+      const [code] = await mint(1);
+      const r = await post(tokenUrl, auth, `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent(redirect)}`);
+      if (r.status !== 200 || typeof r.json?.access_token !== 'string') throw new Error(`code exchange: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+      await verify(r.json.id_token);
+    };
+    // oidc-provider's RS256 exchange cannot pass one RS256 signature per request: 6,000/s is ample here.
+    const rate = 6000;
+    const started = Date.now();
+    const warmCodes = join(TMP, 'oidc-provider-openid-codes-warmup.txt');
+    const codes = join(TMP, 'oidc-provider-openid-codes.txt');
+    writeFileSync(warmCodes, (await mint(rate * WARMUP)).join('\n') + '\n');
+    writeFileSync(codes, (await mint(rate * DURATION)).join('\n') + '\n');
+    log(`  minted ${rate * (WARMUP + DURATION)} codes through the provider's models in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await measureOpenid({ server: label, endpoint: openidEndpoint('RS256') }, server, { tokenUrl, auth, redirect, codes, warmCodes, verify }, check);
+  } catch (error) {
+    log(`  ${label} (openid) failed: ${error.message}`);
+    rows.push({ server: label, endpoint: openidEndpoint('RS256'), rps: NaN, p50: NaN, p99: NaN, valid: false, problems: [error.message] });
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/** A code exchange row with openid: measured as any row, then every id_token received verified against the JWKS. */
+async function measureOpenid(row, server, { tokenUrl, auth, redirect, codes, warmCodes, verify }, check) {
+  const tokens = `${codes}.id_tokens`;
+  const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(redirect) });
+  const measured = await measure(row, server, { url: tokenUrl, script: 'exchange-codes-openid.lua', env: codeEnv(codes, tokens), warmupEnv: codeEnv(warmCodes, `${warmCodes}.id_tokens`) }, check);
+  if (measured === undefined) return undefined;
+  const started = Date.now();
+  const checked = existsSync(tokens) ? await verifyFile(tokens, verify) : { count: 0, failed: 0, failures: [] };
+  measured.idTokensVerified = checked.count - checked.failed;
+  if (checked.failed > 0) measured.problems.push(`${checked.failed} id_tokens did not verify (${checked.failures.join('; ')})`);
+  if (checked.count !== measured.requests) measured.problems.push(`${checked.count} id_tokens kept for ${measured.requests} answers`);
+  measured.valid = measured.problems.length === 0;
+  log(`  verified ${checked.count - checked.failed} of ${checked.count} id_tokens against the JWKS in ${((Date.now() - started) / 1000).toFixed(1)} s${measured.valid ? '' : ` INVALID: ${measured.problems.join('; ')}`}`);
+  return measured;
+}
+
 // ------------------------------------------------------------------ Gatehouse
 function cli(databaseUrl, args) {
   return execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args, '--database', databaseUrl], { cwd: ROOT, encoding: 'utf8', env: { ...env, GATEHOUSE_LOG_LEVEL: 'warn' } });
@@ -197,10 +277,16 @@ function cli(databaseUrl, args) {
 const REDIRECT_URI = 'https://app.example.com/cb';
 const PERSON = { username: 'benchuser', password: 'bench-password-1' };
 
-function seed(databaseUrl) {
+function seed(databaseUrl, openidAlgs = []) {
   const app = JSON.parse(cli(databaseUrl, ['clients', 'create', '--name', 'bench', '--root-domain', 'example.com', '--redirect-uri', REDIRECT_URI, '--grant-types', 'authorization_code,refresh_token,client_credentials', '--scopes', 'basic', '--json']));
   const user = JSON.parse(cli(databaseUrl, ['users', 'create', '--username', PERSON.username, '--password', PERSON.password, '--json']));
-  return { clientId: app.client_id, clientSecret: app.client_secret, uid: user.uid };
+  // One app per id_token alg for the openid rows (SPEC §7: `clients create --id-token-alg`).
+  const openid = {};
+  for (const alg of openidAlgs) {
+    const made = JSON.parse(cli(databaseUrl, ['clients', 'create', '--name', `bench ${alg}`, '--root-domain', 'example.com', '--redirect-uri', REDIRECT_URI, '--grant-types', 'authorization_code,refresh_token', '--scopes', 'basic,openid,offline_access', '--id-token-alg', alg, '--json']));
+    openid[alg] = { clientId: made.client_id, clientSecret: made.client_secret };
+  }
+  return { clientId: app.client_id, clientSecret: app.client_secret, uid: user.uid, openid };
 }
 
 function startGatehouse(databaseUrl, logLevel, label) {
@@ -220,7 +306,8 @@ function startGatehouse(databaseUrl, logLevel, label) {
 
 async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoints }) {
   log(`gatehouse: ${label} (${database}, log ${logLevel})`);
-  const app = seed(databaseUrl);
+  const openidAlgs = OPENID_ALGS.filter((alg) => wantsOpenid(endpoints, alg));
+  const app = seed(databaseUrl, openidAlgs);
   if (database === 'sqlite' && label === 'gatehouse-1M' && LIVE_TOKENS > 0) {
     const { seedTokens } = await import('./lib/seed-tokens.mjs');
     const path = databaseUrl.slice('sqlite:'.length);
@@ -309,6 +396,47 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
       };
       await measure(row('refresh'), server, { url: tokenUrl, script: 'rotate-refresh.lua', env: { BENCH_IN: refresh, BENCH_AUTHORIZATION: auth }, warmupEnv: { BENCH_IN: warmRefresh, BENCH_AUTHORIZATION: auth } }, refreshCheck);
     }
+
+    // The id_token rows (issue 13): the same code exchange, scope `openid offline_access basic`
+    // (with offline_access an OpenID grant gets its refresh token, OIDC Core §11: the same
+    // token writes as the row without openid, plus the sign-in row, the user read and the
+    // signature), for an app made with --id-token-alg ALG; codes minted through the real
+    // authorize endpoint.
+    for (const alg of openidAlgs) {
+      const { clientId, clientSecret } = app.openid[alg];
+      const nonce = `bench-${alg}`;
+      const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid offline_access basic', state: 'bench', nonce }).toString();
+      const { cookie } = await signInAndConsent(base, query, PERSON);
+      const openidAuth = basic(clientId, clientSecret);
+      const verify = await idTokenVerifier(`${base}/oauth/2.0/jwks`, { alg, audience: clientId, nonce });
+      const authorizeUrl = `${base}/oauth/2.0/authorize?${query}`;
+      const freshCode = async () => {
+        const r = await fetch(authorizeUrl, { headers: { cookie }, redirect: 'manual' });
+        return new URL(r.headers.get('location') ?? 'x:').searchParams.get('code');
+      };
+      const check = async () => {
+        const e = await post(tokenUrl, openidAuth, `grant_type=authorization_code&code=${await freshCode()}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+        if (e.status !== 200 || typeof e.json?.access_token !== 'string' || typeof e.json?.refresh_token !== 'string') throw new Error(`code exchange + openid: HTTP ${e.status} ${e.text.slice(0, 200)}`);
+        await verify(e.json.id_token);
+      };
+      // An RS256 exchange cannot pass one signature per request (a few thousand a second on one core).
+      const rate = Math.min(Number.isFinite(cc?.rps) ? cc.rps : 30_000, alg === 'RS256' ? 8000 : Infinity);
+      const mint = async (file, wanted) => {
+        let have = 0;
+        for (let round = 0; round < 20 && have < wanted; round++) {
+          const seconds = round === 0 ? 2 : Math.min(60, Math.max(1, Math.ceil(((wanted - have) / Math.max(have / 2, 1000)) * 1.1)));
+          await runWrk({ url: authorizeUrl, script: 'mint-codes.lua', env: { BENCH_COOKIE: cookie, BENCH_OUT: file }, seconds, connections: CONNECTIONS, cpus: LOAD_CPUS });
+          have = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+        }
+        return have;
+      };
+      const warmCodes = join(TMP, `${label}-openid-${alg}-codes-warmup.txt`);
+      const codes = join(TMP, `${label}-openid-${alg}-codes.txt`);
+      const started = Date.now();
+      const minted = (await mint(warmCodes, Math.ceil(rate * WARMUP))) + (await mint(codes, Math.ceil(rate * DURATION)));
+      log(`  minted ${minted} openid codes (${alg} app) through /oauth/2.0/authorize in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      await measureOpenid(row(openidEndpoint(alg)), server, { tokenUrl, auth: openidAuth, redirect: REDIRECT_URI, codes, warmCodes, verify }, check);
+    }
   } catch (error) {
     log(`  gatehouse ${label} failed: ${error.stack ?? error.message}`);
     rows.push({ ...row('(run)'), rps: NaN, p50: NaN, p99: NaN, valid: false, problems: [error.message] });
@@ -325,10 +453,17 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
 
 // ------------------------------------------------------------------ the run
 const sqliteUrl = (name) => `sqlite:${join(TMP, `${name}.db`)}`;
-const ALL = env.BENCH_ENDPOINTS ? env.BENCH_ENDPOINTS.split(',') : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh'];
+/** What one signature costs, measured in this run on the server's core (bench/sign.mjs): the limit of the id_token rows. */
+let signatures;
 try {
   log(`results -> ${OUT}; ${PINNED ? `server on cpu ${SERVER_CPUS}, wrk on cpu ${LOAD_CPUS}` : 'unpinned'}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s`);
   if (pass('peers')) for (const peer of PEERS) await benchPeer(peer);
+  if (pass('peers') && PEERS.includes('oidc-provider') && OPENID_WANTED.includes('RS256')) await benchPeerOpenid();
+  if (OPENID_WANTED.length > 0 && (pass('peers') || pass('gatehouse'))) {
+    log(`what one signature costs (bench/sign.mjs, ${SERVER_CPUS === undefined ? 'unpinned' : `CPU ${SERVER_CPUS}`})`);
+    signatures = measureSignatures(BENCH, SERVER_CPUS);
+    for (const [alg, s] of Object.entries(signatures)) log(`  ${alg}: ${Object.entries(s.ways).map(([way, us]) => `${way} ${us.toFixed(1)} µs`).join(', ')}`);
+  }
   if (pass('gatehouse') && LOG_LEVELS.includes('info')) await benchGatehouse({ label: 'gatehouse', database: 'sqlite', databaseUrl: sqliteUrl('empty-info'), logLevel: 'info', endpoints: ALL });
   for (const level of LOG_LEVELS.filter((l) => l !== 'info')) {
     if (pass('warn')) await benchGatehouse({ label: 'gatehouse', database: 'sqlite', databaseUrl: sqliteUrl(`empty-${level}`), logLevel: level, endpoints: ['token', 'introspect'] });
@@ -363,10 +498,12 @@ const header = [
   '×raw: ratio to raw node:http (mean of its runs before and after Gatehouse; the token ceiling for every non-introspection row). × peer: ratio of req/s to that peer in this run.',
 ].join('\n');
 const table = resultsTable(rows);
-const targets = targetsTable(rows);
-const markdown = `# Benchmark results\n\n${header}\n\n## Measurements\n\n${table}\n\n## Targets (issue 7)\n\n${targets}\n`;
+const targets = targetsTable(rows, signatures);
+const openid = OPENID_WANTED.length > 0 ? `\n## id_tokens (issue 13): code exchange with openid, and what one signature costs\n\n${openidTable(rows, signatures)}\n` : '';
+const markdown = `# Benchmark results\n\n${header}\n\n## Measurements\n\n${table}\n${openid}\n## Targets (issues 7 and 17)\n\n${targets}\n`;
 writeFileSync(join(OUT, 'summary.md'), markdown);
 writeFileSync(join(OUT, 'rows.json'), JSON.stringify(rows, null, 2));
+if (signatures) writeFileSync(join(OUT, 'signatures.json'), JSON.stringify(signatures, null, 2));
 console.log(`\n${markdown}`);
 if (env.BENCH_WRITE_RESULTS !== '0' && ONLY === undefined) {
   writeFileSync(join(BENCH, 'RESULTS.md'), markdown);

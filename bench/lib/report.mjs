@@ -44,8 +44,46 @@ export function resultsTable(rows) {
   return lines.join('\n');
 }
 
-/** Issue 7's targets, each a ratio measured in this run. */
-export function targetsTable(rows) {
+/**
+ * The id_token rows (issue 13) beside what they are compared with in the same run: the
+ * same server's code exchange without openid, the limit one signature per request sets
+ * (1e6 / CPU µs of the cheapest way bench/sign.mjs measured for that alg), and
+ * oidc-provider's code exchange with openid. "× limit (CPU)" compares CPU instead of
+ * req/s (signature µs / the row's CPU µs per request): steadier on a shared machine.
+ */
+export function openidTable(rows, signatures = {}) {
+  const head = ['server', 'endpoint', 'req/s', 'p99 ms', 'cpu µs/req', '× code exchange (req/s)', '+ cpu µs/req over code exchange', 'µs/signature (cheapest; Signer’s way)', 'limit req/s (1e6 / µs)', '× limit (req/s)', '× limit (CPU)', '× oidc-provider', 'id_tokens verified', 'checks'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 || i === head.length - 1 ? '---' : '---:')).join('|')}|`];
+  for (const row of rows.filter((r) => r.endpoint.startsWith('code exchange + openid'))) {
+    const alg = /\((\w+)\)/.exec(row.endpoint)?.[1];
+    const plain = rows.find((r) => r.server === row.server && r.endpoint === 'code exchange' && (r.database ?? 'sqlite') === (row.database ?? 'sqlite') && (r.log ?? 'info') === (row.log ?? 'info') && r.valid);
+    const sig = signatures?.[alg];
+    const limit = sig ? 1e6 / sig.min : NaN;
+    const peer = row.server.startsWith('gatehouse') ? rows.find((r) => r.server === 'oidc-provider' && r.endpoint === row.endpoint && r.valid) : undefined;
+    lines.push(
+      `| ${[
+        row.server,
+        row.endpoint,
+        fmt(row.rps),
+        fmt(row.p99, 2),
+        fmt(row.cpuUsPerReq, 1),
+        plain ? ratio(row.rps, plain.rps) : '—',
+        plain ? fmt(row.cpuUsPerReq - plain.cpuUsPerReq, 1) : '—',
+        sig ? `${fmt(sig.min, 1)}; ${fmt(sig.signer, 1)}` : '—',
+        fmt(limit),
+        ratio(row.rps, limit),
+        sig ? ratio(sig.min, row.cpuUsPerReq) : '—',
+        peer ? ratio(row.rps, peer.rps) : '',
+        row.idTokensVerified ?? '—',
+        row.valid ? 'ok' : `**INVALID**: ${row.problems.join('; ')}`,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Issue 7's targets (and issue 17's for the id_token rows), each a ratio measured in this run. */
+export function targetsTable(rows, signatures) {
   const find = (server, endpoint, database = 'sqlite', log = 'info') =>
     rows.find((r) => r.server === server && r.endpoint === endpoint && (r.database ?? 'sqlite') === database && (r.log ?? 'info') === log);
   const raw = ceiling(rows, 'token');
@@ -76,6 +114,17 @@ export function targetsTable(rows) {
   }
   const peak = Math.max(...rows.filter((r) => r.server.startsWith('gatehouse') && (r.database ?? 'sqlite') === 'sqlite').map((r) => r.rssMb));
   targets.push({ name: 'peak RSS ≤ 150 MB (SQLite runs)', measured: peak, goal: 150, met: peak <= 150, missing: Number.isFinite(peak) ? '' : 'not measured', unit: 'MB' });
+  // Issue 17: the id_token rows.
+  const es = gh('code exchange + openid (ES256)');
+  const plain = gh('code exchange');
+  if (rows.some((r) => r.endpoint.startsWith('code exchange + openid'))) {
+    add('code exchange + openid (ES256) ≥ 0.8 × code exchange', es && plain ? es : undefined, es && plain ? es.rps / plain.rps : NaN, 0.8, es && plain?.valid && es.rps / plain.rps >= 0.8);
+    const rs = gh('code exchange + openid (RS256)');
+    const limit = signatures?.RS256 ? 1e6 / signatures.RS256.min : NaN;
+    add('code exchange + openid (RS256) ≥ 0.8 × one-RS256-signature limit', rs && Number.isFinite(limit) ? rs : undefined, rs ? rs.rps / limit : NaN, 0.8, rs && rs.rps / limit >= 0.8);
+    const peerRs = rows.find((r) => r.server === 'oidc-provider' && r.endpoint === 'code exchange + openid (RS256)' && r.valid);
+    add('code exchange + openid (RS256) ≥ 2 × oidc-provider’s', rs && peerRs ? rs : undefined, rs && peerRs ? rs.rps / peerRs.rps : NaN, 2, rs && peerRs && rs.rps / peerRs.rps >= 2);
+  }
   const pg = find('gatehouse', 'token', 'postgres');
   add('PostgreSQL client_credentials ≥ 1 × oidc-provider (in-memory)', pg, pg && oidc ? pg.rps / oidc.rps : NaN, 1, pg && oidc && pg.rps / oidc.rps >= 1);
 
