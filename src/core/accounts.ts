@@ -3,7 +3,7 @@
  * setup pages and the admin API all create and change users here; each change
  * writes its audit event in the same transaction (core/audit.ts).
  */
-import { auditEvent, commitChange, NotFoundError, type AuditStore, type ChangeContext, type UserPatch } from './audit.js';
+import { applyUserPatch, auditEvent, commitChange, NotFoundError, type AuditStore, type ChangeContext, type UserPatch } from './audit.js';
 import { nextId } from './ids.js';
 import type { User } from './model.js';
 import type { UserStore } from './ports.js';
@@ -126,18 +126,7 @@ export async function updateAccount(deps: AccountDeps & { users: Pick<UserStore,
     notFound: () => new NotFoundError('user', uid),
     conflict: () => new UsernameTakenError(`username ${changes.username} is taken`, 'username'),
   });
-  const updated: User = { ...current };
-  if (patch.username !== undefined) updated.username = patch.username;
-  if (patch.passwordHash !== undefined) updated.passwordHash = patch.passwordHash;
-  if (patch.email === null) delete updated.email;
-  else if (patch.email !== undefined) updated.email = patch.email;
-  if (patch.name === null) delete updated.name;
-  else if (patch.name !== undefined) updated.name = patch.name;
-  if (patch.emailVerified !== undefined) updated.emailVerified = patch.emailVerified;
-  if (patch.updatedAt !== undefined) updated.updatedAt = patch.updatedAt;
-  if (patch.disabled === true) updated.disabled = true;
-  else if (patch.disabled === false) delete updated.disabled;
-  return updated;
+  return applyUserPatch(current, patch);
 }
 
 /** The user behind a username and password, or undefined (a disabled user too); costs the same whether or not the user exists. */

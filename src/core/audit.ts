@@ -79,6 +79,22 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
+/** A user as a patch leaves them (the memory store applies it; updateAccount answers it). */
+export function applyUserPatch(user: User, patch: UserPatch): User {
+  const updated: User = { ...user };
+  if (patch.username !== undefined) updated.username = patch.username;
+  if (patch.passwordHash !== undefined) updated.passwordHash = patch.passwordHash;
+  if (patch.email === null) delete updated.email;
+  else if (patch.email !== undefined) updated.email = patch.email;
+  if (patch.name === null) delete updated.name;
+  else if (patch.name !== undefined) updated.name = patch.name;
+  if (patch.emailVerified !== undefined) updated.emailVerified = patch.emailVerified;
+  if (patch.updatedAt !== undefined) updated.updatedAt = patch.updatedAt;
+  if (patch.disabled === true) updated.disabled = true;
+  else if (patch.disabled === false) delete updated.disabled;
+  return updated;
+}
+
 /** One change, as data. Times come from the event's `at`. */
 export type Change =
   | { kind: 'createApp'; app: App }

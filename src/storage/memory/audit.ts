@@ -3,7 +3,7 @@
  * guard first, with its event, so no other caller runs between them
  * (JavaScript runs one at a time; nothing here awaits).
  */
-import type { AuditEvent, AuditPage, AuditStore, Change, ChangeOutcome, NewAuditEvent } from '../../core/audit.js';
+import { applyUserPatch, type AuditEvent, type AuditPage, type AuditStore, type Change, type ChangeOutcome, type NewAuditEvent } from '../../core/audit.js';
 import type { App, Consent, Scope, TokenRecord, User } from '../../core/model.js';
 
 /** The maps of the memory stores (index.ts), which this writes directly. */
@@ -63,17 +63,7 @@ export class MemoryAuditStore implements AuditStore {
         if (patch.username !== undefined && [...users.users.values()].some((other) => other.uid !== user.uid && other.username === patch.username)) {
           return { applied: false, reason: 'conflict' };
         }
-        const updated: User = { ...user };
-        if (patch.username !== undefined) updated.username = patch.username;
-        if (patch.passwordHash !== undefined) updated.passwordHash = patch.passwordHash;
-        if (patch.email === null) delete updated.email;
-        else if (patch.email !== undefined) updated.email = patch.email;
-        if (patch.name === null) delete updated.name;
-        else if (patch.name !== undefined) updated.name = patch.name;
-        if (patch.emailVerified !== undefined) updated.emailVerified = patch.emailVerified;
-        if (patch.updatedAt !== undefined) updated.updatedAt = patch.updatedAt;
-        if (patch.disabled === true) updated.disabled = true;
-        else if (patch.disabled === false) delete updated.disabled;
+        const updated = applyUserPatch(user, patch);
         users.users.set(change.uid, updated);
         if (change.revokeTokens) this.revoke((token) => token.uid === change.uid, now);
         return ok(1);
