@@ -6,6 +6,7 @@
  */
 import type { AuditStore } from './audit.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
+import type { ReplayCache } from './replays.js';
 import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -143,4 +144,6 @@ export interface Stores {
   sessionApps: SessionAppStore;
   /** Back-channel logouts to deliver, kept until delivered or given up. */
   logouts: LogoutOutbox;
+  /** Single-use jti values of DPoP proofs and client assertions (core/replays.ts). */
+  replays: ReplayCache;
 }

@@ -19,6 +19,8 @@
  *   session can no longer end by logout;
  * - back-channel logouts delivered or given up GRACE ago (a pending one is
  *   never deleted: it is given up, and kept, after a day of retries).
+ * - used jti values (core/replays.ts) once expired: their proof or assertion
+ *   would fail its own time check first.
  *
  * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
  * instance that does not get it skips this round. On SQLite there is one
@@ -50,6 +52,7 @@ export interface GcCounts {
   devices: number;
   sessionApps: number;
   logouts: number;
+  replays: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -94,6 +97,8 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
     sessionApps: await drain(() => database.stores.sessionApps.deleteSessionAppsBefore(options.now - SESSION_APP_MS, batchSize), batchSize, maxBatches),
     logouts: await drain(() => database.stores.logouts.deleteFinishedLogouts(before, batchSize), batchSize, maxBatches),
+    // No grace: an expired jti can no longer be presented (its proof or assertion fails the time check first).
+    replays: await drain(() => database.stores.replays.deleteExpired(options.now, batchSize), batchSize, maxBatches),
   };
 }
 

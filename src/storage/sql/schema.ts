@@ -156,6 +156,12 @@ export interface SessionAppsTable {
   created_at: number;
 }
 
+/** Single-use jti values (core/replays.ts). Added by 2026-12-01-30-replay-cache. */
+export interface UsedJtisTable {
+  key_hash: string;
+  expires_at: number;
+}
+
 /** Back-channel logouts to deliver; `state` is pending, delivered or failed. Added by 2026-12-01-15-logout. */
 export interface LogoutOutboxTable {
   id: number;
@@ -185,4 +191,5 @@ export interface Database {
   sign_ins: SignInsTable;
   session_apps: SessionAppsTable;
   logout_outbox: LogoutOutboxTable;
+  used_jtis: UsedJtisTable;
 }
