@@ -10,6 +10,7 @@ import {
   keyTimeline,
   SigningKeyError,
   type JwsAlg,
+  type KeyInsert,
   type KeyStatus,
   type SigningKeyInfo,
   type SigningKeyManager,
@@ -52,7 +53,7 @@ export class StoredKeyManager implements SigningKeyManager {
     return keyTimeline(keys, this.options.clock.now(), this.options.windowMs).published.map(keyInfo);
   }
 
-  async rotate(request: { alg?: JwsAlg; activateNow?: boolean } = {}): Promise<SigningKeyInfo[]> {
+  async rotate(request: { alg?: JwsAlg; activateNow?: boolean } = {}, insert: KeyInsert = (key) => this.store.insertSigningKey(key)): Promise<SigningKeyInfo[]> {
     if (request.alg !== undefined && !JWS_ALGS.includes(request.alg)) throw new SigningKeyError(`unknown algorithm ${JSON.stringify(request.alg)}: use one of ${JWS_ALGS.join(', ')}`);
     let keys = await this.store.listSigningKeys();
     this.checkStoredEncryption(keys);
@@ -63,7 +64,7 @@ export class StoredKeyManager implements SigningKeyManager {
     for (const alg of algs) {
       const key = await generateSigningKey(alg, { generation: nextGeneration(keys, alg), createdAt: now, activatesAt }, this.options.sealer);
       for (let attempt = 1; ; attempt += 1) {
-        if (await this.store.insertSigningKey(key)) break;
+        if (await insert(key)) break;
         // Another rotation of this algorithm took the generation: go after it.
         if (attempt === ATTEMPTS) throw new Error(`could not store a new ${alg} key: ${ATTEMPTS} concurrent rotations won the race`);
         keys = await this.store.listSigningKeys();

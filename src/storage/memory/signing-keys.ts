@@ -9,6 +9,11 @@ export class MemoryKeyStore implements SigningKeyStore {
   }
 
   async insertSigningKey(key: StoredSigningKey): Promise<boolean> {
+    return this.insertNow(key);
+  }
+
+  /** The insert, synchronously: the memory unit of work (audit.ts) applies it with its event. */
+  insertNow(key: StoredSigningKey): boolean {
     if (this.keys.has(key.kid)) return false;
     for (const other of this.keys.values()) if (other.alg === key.alg && other.generation === key.generation) return false;
     this.keys.set(key.kid, structuredClone(key));
