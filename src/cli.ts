@@ -13,7 +13,7 @@ import { createAccount, AccountInputError } from './core/accounts.js';
 import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
 import type { AuditStore, ChangeContext } from './core/audit.js';
 import { appJson, eventJson, keyJson } from './http/admin/wire.js';
-import { rotateKeys } from './core/key-admin.js';
+import { retireKey, rotateKeys } from './core/key-admin.js';
 import { saveScope, ScopeInputError } from './core/scope-admin.js';
 import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -342,8 +342,8 @@ keys
   .description('remove a previous key from the JWKS now (tokens it signed stop verifying)')
   .addOption(databaseOption())
   .action(async (kid: string, options: { database?: string }) => {
-    await withKeys(options, async (manager) => {
-      const key = await manager.retire(kid);
+    await withKeys(options, async (manager, audit) => {
+      const key = await retireKey(manager, audit, kid, cliContext());
       console.log(`${key.alg} key ${key.kid} retired: no longer published`);
     });
   });

@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'scope.update',
   'tokens.revoke',
   'key.rotate',
+  'key.retire',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -115,7 +116,9 @@ export type Change =
    * A rotated-in signing key (key.rotate). Refused as `conflict` when its kid or
    * its (alg, generation) is taken: another rotation won, the caller goes after it.
    */
-  | { kind: 'insertSigningKey'; key: StoredSigningKey };
+  | { kind: 'insertSigningKey'; key: StoredSigningKey }
+  /** Unpublishes a key now (key.retire); `not_found` when it is unknown or retired already. */
+  | { kind: 'retireSigningKey'; kid: string };
 
 /**
  * `count`: rows the change touched (tokens revoked for revokeTokens).

@@ -57,6 +57,8 @@ export interface Signer {
  * (alg, generation) is taken.
  */
 export type KeyInsert = (key: StoredSigningKey) => Promise<boolean>;
+/** The same for a retirement (key.retire): false when the key is unknown or retired already. */
+export type KeyRetire = (kid: string, now: number) => Promise<boolean>;
 
 /** The key-management surface: `gatehouse keys …` and the admin API. */
 export interface SigningKeyManager {
@@ -69,7 +71,7 @@ export interface SigningKeyManager {
    */
   rotate(options?: { alg?: JwsAlg; activateNow?: boolean }, insert?: KeyInsert): Promise<SigningKeyInfo[]>;
   /** Removes a `previous` key from the JWKS now; refuses `current` and `next` (SigningKeyError). */
-  retire(kid: string): Promise<SigningKeyInfo>;
+  retire(kid: string, mark?: KeyRetire): Promise<SigningKeyInfo>;
   /** First start: makes a current key for every algorithm that has none (race-safe). Returns the keys it made. */
   ensure(): Promise<SigningKeyInfo[]>;
 }

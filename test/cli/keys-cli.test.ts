@@ -103,6 +103,9 @@ describe('gatehouse keys', () => {
     assert.equal(retired.code, 0, retired.stderr);
     assert.equal(retired.stdout, `ES256 key ${oldEs256} retired: no longer published\n`);
     assert.deepEqual((await list()).filter((key) => key.alg === 'ES256').map((key) => [key.kid, key.state]), [[newEs256, 'current']]);
+    // The refused retirement left no event; the done one left one key.retire.
+    const events = JSON.parse((await gatehouse(['audit', '--json'])).stdout) as Array<{ action: string; actor: { type: string }; target: { id: string } }>;
+    assert.deepEqual(events.filter((event) => event.action === 'key.retire').map((event) => [event.actor.type, event.target.id]), [['cli', oldEs256]]);
   });
 
   test('refuses an unknown --alg, a short secret and a wrong secret with one line and exit code 1, no stack', async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AuditStore } from '../../src/core/audit.js';
-import { auditedKeyInsert, rotateKeys } from '../../src/core/key-admin.js';
+import { auditedKeyInsert, auditedKeyRetire, rotateKeys } from '../../src/core/key-admin.js';
 import type { SigningKeyStore } from '../../src/core/signing.js';
 import { createSigningKeys, MemoryKeyStore, SqlSigningKeyStore } from '../../src/storage/keys/index.js';
 import { createMemoryStores } from '../../src/storage/memory/index.js';
@@ -55,6 +55,13 @@ describe('audited key rotation', async () => {
         assert.equal(inserted, false);
         assert.equal((await backend.audit.listEvents({ limit: 10 })).length, made.length);
         assert.ok(!(await backend.keyStore.listSigningKeys()).some((key) => key.kid === 'another-kid'));
+
+        // Retiring: one key.retire event; retiring it again is refused and writes nothing.
+        const retire = auditedKeyRetire(backend.audit, TEST_CONTEXT());
+        assert.equal(await retire(made[0]!.kid, Date.now()), true);
+        assert.equal(await retire(made[0]!.kid, Date.now()), false);
+        const [last, ...rest] = await backend.audit.listEvents({ limit: 10 });
+        assert.deepEqual([last!.action, last!.target.id, rest.length], ['key.retire', made[0]!.kid, made.length]);
       } finally {
         opened.close();
         await backend.close();

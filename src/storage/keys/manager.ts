@@ -11,6 +11,7 @@ import {
   SigningKeyError,
   type JwsAlg,
   type KeyInsert,
+  type KeyRetire,
   type KeyStatus,
   type SigningKeyInfo,
   type SigningKeyManager,
@@ -77,7 +78,7 @@ export class StoredKeyManager implements SigningKeyManager {
     return made;
   }
 
-  async retire(kid: string): Promise<SigningKeyInfo> {
+  async retire(kid: string, mark: KeyRetire = (id, now) => this.store.retireSigningKey(id, now)): Promise<SigningKeyInfo> {
     const keys = await this.store.listSigningKeys();
     const now = this.options.clock.now();
     const timeline = keyTimeline(keys, now, this.options.windowMs);
@@ -90,7 +91,7 @@ export class StoredKeyManager implements SigningKeyManager {
       const why = status.state === 'current' ? 'it signs now: rotate first (`gatehouse keys rotate --alg ' + status.key.alg + '`) and retire it once it is previous' : 'it is about to sign';
       throw new SigningKeyError(`signing key ${kid} is the ${status.state} ${status.key.alg} key and cannot be retired: ${why}`);
     }
-    await this.store.retireSigningKey(kid, now);
+    await mark(kid, now);
     await this.options.onChange?.();
     return keyInfo(status);
   }

@@ -15,7 +15,7 @@ interface Maps {
   consents: { consents: Map<string, Consent> };
   tokens: { tokens: Map<number, TokenRecord> };
   /** Only where the memory stores were given a key store (createMemoryStores). */
-  signingKeys?: { insertNow(key: StoredSigningKey): boolean };
+  signingKeys?: { insertNow(key: StoredSigningKey): boolean; retireNow(kid: string, now: number): boolean };
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -85,6 +85,9 @@ export class MemoryAuditStore implements AuditStore {
       case 'insertSigningKey':
         if (this.maps.signingKeys === undefined) throw new Error('these memory stores keep no signing keys: give createMemoryStores a MemoryKeyStore');
         return this.maps.signingKeys.insertNow(change.key) ? ok(1) : { applied: false, reason: 'conflict' };
+      case 'retireSigningKey':
+        if (this.maps.signingKeys === undefined) throw new Error('these memory stores keep no signing keys: give createMemoryStores a MemoryKeyStore');
+        return this.maps.signingKeys.retireNow(change.kid, now) ? ok(1) : { applied: false, reason: 'not_found' };
     }
   }
 

@@ -21,6 +21,11 @@ export class MemoryKeyStore implements SigningKeyStore {
   }
 
   async retireSigningKey(kid: string, now: number): Promise<boolean> {
+    return this.retireNow(kid, now);
+  }
+
+  /** The retirement, synchronously (the memory unit of work applies it with its event). */
+  retireNow(kid: string, now: number): boolean {
     const key = this.keys.get(kid);
     if (key === undefined || key.retiredAt !== null) return false;
     key.retiredAt = now;

@@ -87,6 +87,9 @@ function plan(db: Kysely<Database>, change: Change, event: NewAuditEvent): Step[
       // No conflict target: a taken kid or (alg, generation) refuses it, as SqlSigningKeyStore.insertSigningKey.
       steps.push({ query: db.insertInto('signing_keys').values(signingKeyToRow(change.key)).onConflict((oc) => oc.doNothing()).compile(), guard: 'conflict' });
       break;
+    case 'retireSigningKey':
+      steps.push({ query: db.updateTable('signing_keys').set({ retired_at: now }).where('kid', '=', change.kid).where('retired_at', 'is', null).compile(), guard: 'not_found' });
+      break;
   }
   steps.push({
     query: db
