@@ -50,6 +50,8 @@ export interface Config {
    * http to a loopback host (SPEC §9; tests and labs only).
    */
   allowPrivateFetch: boolean;
+  /** GATEHOUSE_DPOP_NONCE=1: every DPoP proof must carry a nonce the server gave (RFC 9449 §8, SPEC §8). */
+  dpopNonce: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +136,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     keysSecret: keysSecret(env['GATEHOUSE_KEYS_SECRET']),
     keyPropagationSeconds: nonNegativeInt(env, 'GATEHOUSE_KEY_PROPAGATION_SECONDS', 900),
     allowPrivateFetch: isOn(env['GATEHOUSE_ALLOW_PRIVATE_FETCH']),
+    dpopNonce: isOn(env['GATEHOUSE_DPOP_NONCE']),
   };
   return Object.freeze(config);
 }

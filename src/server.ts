@@ -17,6 +17,7 @@ import { TurnLogDestination } from './turn-log-destination.js';
 import { SqlFailureLog } from './storage/sql/failure-log.js';
 import { SqlSetupTokenStore } from './storage/sql/setup-tokens.js';
 import { openSigner } from './storage/keys/index.js';
+import { joseProofSignature } from './storage/keys/jose-dpop.js';
 import type { Signer, SigningKeyManager } from './core/signing.js';
 import { isFirstProcess } from './cluster.js';
 import { scheduleLogoutDelivery, type LogoutDeliveryOptions, type LogoutDeliverySchedule } from './jobs/logout-delivery.js';
@@ -72,6 +73,7 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       failures: new SqlFailureLog(database.db, database.stores.apps, (error) => overrides.logger?.warn({ err: error }, 'recording a failure failed')),
       setupTokens: new SqlSetupTokenStore(database.db),
       metrics: new Metrics({ processMetrics: true }),
+      dpopProofs: joseProofSignature,
       ...overrides,
     });
     // Expired and spent rows go in bounded batches, one instance at a time (src/jobs/gc.ts).

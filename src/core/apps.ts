@@ -27,6 +27,8 @@ export interface AppInput {
   idTokenAlg?: string | undefined;
   postLogoutRedirectUris?: string[] | undefined;
   backchannelLogoutUri?: string | null | undefined;
+  /** `--require-dpop` (SPEC §8): token requests without a DPoP proof are refused. */
+  requireDpop?: boolean | undefined;
 }
 
 export interface AppChangeDeps {
@@ -146,6 +148,7 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm', 'id_token_signed_response_alg'),
     postLogoutRedirectUris: uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI', 'post_logout_redirect_uris')),
     backchannelLogoutUri: input.backchannelLogoutUri == null || input.backchannelLogoutUri.trim() === '' ? null : checkBackchannelUri(input.backchannelLogoutUri.trim()),
+    requireDpop: input.requireDpop ?? APP_DEFAULTS.requireDpop,
   };
 }
 
@@ -202,6 +205,7 @@ export async function updateApp(
     idTokenAlg: changes.idTokenAlg ?? current.idTokenAlg,
     postLogoutRedirectUris: changes.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
     backchannelLogoutUri: changes.backchannelLogoutUri !== undefined ? changes.backchannelLogoutUri : current.backchannelLogoutUri,
+    requireDpop: changes.requireDpop ?? current.requireDpop,
   };
   const checked = validateAppInput(merged, knownScopes);
   const patch: AppPatch = {};
@@ -216,6 +220,7 @@ export async function updateApp(
   if (changes.idTokenAlg !== undefined) patch.idTokenAlg = checked.idTokenAlg;
   if (changes.postLogoutRedirectUris !== undefined) patch.postLogoutRedirectUris = checked.postLogoutRedirectUris;
   if (changes.backchannelLogoutUri !== undefined) patch.backchannelLogoutUri = checked.backchannelLogoutUri;
+  if (changes.requireDpop !== undefined) patch.requireDpop = checked.requireDpop;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const keys = Object.keys(patch);
   const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';

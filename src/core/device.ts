@@ -129,6 +129,8 @@ export interface PollRequest {
   /** What a declined authorization answers: Baidu's authorization_declined or RFC 8628's access_denied. */
   declined: Extract<ErrorCode, 'authorization_declined' | 'access_denied'>;
   now: number;
+  /** RFC 9449 §5: the poll's DPoP key; the tokens are bound to it. */
+  jkt?: string;
 }
 
 /** RFC 8628 §3.4–3.5: one poll of the token endpoint. */
@@ -156,7 +158,7 @@ export async function pollDevice(deps: PollDeps, request: PollRequest): Promise<
     throw oauthError('invalid_grant', `${parameter} has already been exchanged for tokens`);
   }
   // The device authorization's id names the token family, as a code's id does.
-  const grant = { app, uid: device.uid, scope: device.scope, familyId: device.id };
+  const grant = { app, uid: device.uid, scope: device.scope, familyId: device.id, ...(request.jkt === undefined ? {} : { jkt: request.jkt }) };
   // SPEC §7: with openid, an id_token for the person who approved (their session's auth_time and sid).
   if (device.signIn !== null && device.uid !== null && isOpenIdScope(device.scope)) {
     return issueOpenIdTokens(

@@ -35,14 +35,16 @@ export interface ActiveIntrospection {
   /**
    * RFC 7662 §2.2 takes token_type from RFC 6749 §5.1, which types access
    * tokens only: "Bearer" for them; a refresh token has no such type, so the
-   * field is left out (a resource server must check token_type === "Bearer").
+   * field is left out. A DPoP-bound access token is "DPoP" (RFC 9449 §6.2, SPEC §8).
    */
-  token_type?: 'Bearer';
+  token_type?: 'Bearer' | 'DPoP';
   exp: number;
   iat: number;
   sub?: string;
   aud: string;
   iss: string;
+  /** RFC 9449 §6.2: the key a bound token is bound to. */
+  cnf?: { jkt: string };
 }
 
 export type IntrospectionResponse = { active: false } | ActiveIntrospection;
@@ -83,11 +85,12 @@ export async function introspect(deps: IntrospectionDeps, input: ClientCredentia
     scope: formatScope(token.scope),
     client_id: token.clientId,
     ...(username === undefined ? {} : { username }),
-    ...(token.kind === 'access' ? { token_type: 'Bearer' as const } : {}),
+    ...(token.kind === 'access' ? { token_type: token.jkt === null ? ('Bearer' as const) : ('DPoP' as const) } : {}),
     exp: Math.floor(token.expiresAt / 1000),
     iat: Math.floor(token.createdAt / 1000),
     ...(token.uid === null ? {} : { sub: token.uid }),
     aud: token.clientId,
     iss: deps.issuer,
+    ...(token.jkt === null ? {} : { cnf: { jkt: token.jkt } }),
   };
 }

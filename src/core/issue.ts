@@ -9,7 +9,8 @@ import { formatToken, hashSecret, mintSecret } from './tokens.js';
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** RFC 9449 §5: `DPoP` when the tokens are bound to the proof's key. */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   refresh_token?: string;
   scope: string;
@@ -36,6 +37,12 @@ export interface IssueRequest {
   withRefresh: boolean;
   /** RFC 6749 §6: a new refresh token keeps the scope of the one it replaces. */
   refreshScope?: string[];
+  /**
+   * RFC 9449 §5, SPEC §8: the thumbprint of the DPoP proof's key. The access
+   * token is bound to it; the refresh token too, for public apps only (a
+   * confidential app's refresh token is bound to its client authentication).
+   */
+  jkt?: string;
 }
 
 export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
@@ -51,6 +58,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       familyId: request.familyId,
       createdAt: now,
       expiresAt: now + lifetimes.accessToken * 1000,
+      jkt: request.jkt ?? null,
     },
   ];
   const withRefresh = request.withRefresh && request.app.grantTypes.includes('refresh_token');
@@ -65,12 +73,13 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       familyId: request.familyId,
       createdAt: now,
       expiresAt: now + lifetimes.refreshToken * 1000,
+      jkt: request.app.isPublic ? (request.jkt ?? null) : null,
     });
   }
   const ids = await deps.tokens.issueTokens(rows);
   const response: TokenResponse = {
     access_token: formatToken(ids[0]!, accessSecret),
-    token_type: 'Bearer',
+    token_type: request.jkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: lifetimes.accessToken,
     scope: formatScope(request.scope),
   };

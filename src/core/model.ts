@@ -42,6 +42,8 @@ export interface App {
   postLogoutRedirectUris: string[];
   /** Back-Channel Logout §2.2: where logout tokens are POSTed, if anywhere. */
   backchannelLogoutUri: string | null;
+  /** `clients create --require-dpop` (SPEC §8): every token request must carry a DPoP proof. */
+  requireDpop: boolean;
 }
 
 /** What a new app gets when nothing else is asked for. */
@@ -50,6 +52,7 @@ export const APP_DEFAULTS = {
   idTokenAlg: 'RS256',
   postLogoutRedirectUris: [],
   backchannelLogoutUri: null,
+  requireDpop: false,
 } as const satisfies Partial<App>;
 
 export interface User {
@@ -157,6 +160,8 @@ export interface TokenRecord {
   revokedAt: number | null;
   /** Refresh tokens only: when it was exchanged (single use). */
   consumedAt: number | null;
+  /** RFC 9449 §6: the JWK SHA-256 thumbprint (`cnf.jkt`) of the DPoP key the token is bound to; null for a Bearer token. */
+  jkt: string | null;
 }
 
 export type NewToken = Omit<TokenRecord, 'id' | 'revokedAt' | 'consumedAt'>;

@@ -1,11 +1,17 @@
 /** The token endpoint's decision (RFC 6749 §3.2): which grant, which app, then the grant itself. */
 import { authenticateClient, type ClientCredentialsInput } from './client-auth.js';
 import { oauthError, OAuthError } from './errors.js';
+import { tokenRequestKey, type TokenEndpointDpop } from './dpop-token.js';
 import type { GrantDeps, GrantRegistry } from './grants/index.js';
 import type { TokenResponse } from './issue.js';
 import { single } from './params.js';
 
-export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry }, input: ClientCredentialsInput): Promise<TokenResponse> {
+export interface TokenRequestInput extends ClientCredentialsInput {
+  /** The request's DPoP header and method (RFC 9449 §4.1), when the edge passes them. */
+  proof?: { header: string | undefined; method: string };
+}
+
+export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry; dpop: TokenEndpointDpop }, input: TokenRequestInput): Promise<TokenResponse> {
   const grantType = single(input.params, 'grant_type');
   if (grantType === undefined) throw oauthError('invalid_request', 'missing required parameter grant_type');
   const grant = deps.grants.get(grantType);
@@ -19,7 +25,10 @@ export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry },
     if (app.secretHash === null && !grant.allowsPublic) {
       throw oauthError('unauthorized_client', `a public app may not use the ${grantType} grant`);
     }
-    return await grant.exchange(deps, { app, params: input.params, now: deps.clock.now() });
+    const now = deps.clock.now();
+    // SPEC §8: every grant binds its tokens to the proof's key (undefined: Bearer, as before).
+    const jkt = await tokenRequestKey({ ...deps.dpop, replays: deps.stores.replays, now }, app, input.proof);
+    return await grant.exchange(deps, { app, params: input.params, now, ...(jkt === undefined ? {} : { jkt }) });
   } catch (error) {
     if (error instanceof OAuthError) error.clientId ??= app.clientId;
     throw error;

@@ -9,6 +9,8 @@ import { createHmac } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { ProofSignature } from '../core/dpop.js';
+import { HmacNonces } from '../core/dpop-nonce.js';
 import { oauthError } from '../core/errors.js';
 import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
@@ -54,6 +56,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Prometheus registry for /metrics; a fresh one (without process metrics) when absent. */
   metrics?: Metrics;
+  /** Checks the signature of DPoP proofs (SPEC §8; jose, src/storage/keys/jose-dpop.ts). */
+  dpopProofs: ProofSignature;
 }
 
 function resolveServices(deps: AppDeps): Services {
@@ -71,6 +75,9 @@ function resolveServices(deps: AppDeps): Services {
     clock: deps.clock ?? systemClock,
     grants: new GrantRegistry([...coreGrants, ...(deps.extraGrants ?? [])]),
     metrics: deps.metrics ?? new Metrics(),
+    dpopProofs: deps.dpopProofs,
+    // SPEC §8: nonces every instance recognises, keyed from the cookie key they all share (its own purpose label).
+    dpopNonces: deps.config.dpopNonce ? new HmacNonces(createHmac('sha256', deps.cookieKey).update('gatehouse dpop nonce key').digest()) : undefined,
     // Scopes change rarely (an operator's command): a second of staleness is fine.
     async knownScopes() {
       const now = Date.now();

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import type { NonceSource, ProofSignature } from '../core/dpop.js';
 import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import type { GrantRegistry } from '../core/grants/index.js';
@@ -30,6 +31,9 @@ export interface Services {
   clock: Clock;
   grants: GrantRegistry;
   metrics: Metrics;
+  /** DPoP (SPEC §8): the proofs' signature check, and the nonces when GATEHOUSE_DPOP_NONCE=1. */
+  dpopProofs: ProofSignature;
+  dpopNonces: NonceSource | undefined;
   /** Names of the scopes the server knows (cached for a second). */
   knownScopes(): Promise<ReadonlySet<string>>;
   /** Readiness: throws when the database cannot be reached. */

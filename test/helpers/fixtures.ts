@@ -1,4 +1,6 @@
 /** Small shared fixtures for the core and storage tests: apps, a clock, codes, grant deps. */
+import type { TokenEndpointDpop } from '../../src/core/dpop-token.js';
+import { joseProofSignature } from '../../src/storage/keys/jose-dpop.js';
 import assert from 'node:assert/strict';
 import { OAuthError, type ErrorCode } from '../../src/core/errors.js';
 import { GrantRegistry, coreGrants, type GrantDeps } from '../../src/core/grants/index.js';
@@ -48,6 +50,7 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     idTokenAlg: 'RS256',
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
+    requireDpop: false,
     ...fields,
   } as App;
   return { app, secret };
@@ -55,7 +58,7 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
 
 export const LIFETIMES: Lifetimes = DEFAULT_LIFETIMES;
 
-export type TokenDeps = GrantDeps & { grants: GrantRegistry; clock: TestClock };
+export type TokenDeps = GrantDeps & { grants: GrantRegistry; clock: TestClock; dpop: TokenEndpointDpop };
 
 /** Memory stores, a fake clock and the core grants: everything exchangeToken needs. */
 export function tokenDeps(stores: Stores = createMemoryStores()): TokenDeps {
@@ -66,6 +69,7 @@ export function tokenDeps(stores: Stores = createMemoryStores()): TokenDeps {
     knownScopes: async () => new Set((await stores.scopes.listScopes()).map((scope) => scope.name)),
     grants: new GrantRegistry(coreGrants),
     openid: { signer: unsignedSigner, issuer: 'https://gatehouse.test', openidKey: Buffer.alloc(32, 1) },
+    dpop: { proofs: joseProofSignature, nonces: undefined, htu: 'https://gatehouse.test/oauth/2.0/token' },
   };
 }
 

@@ -36,6 +36,7 @@ function token(overrides: Partial<NewToken> = {}): NewToken {
     familyId: null,
     createdAt: T0,
     expiresAt: NOW + DAY,
+    jkt: null,
     ...overrides,
   };
 }

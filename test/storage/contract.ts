@@ -31,6 +31,7 @@ function newToken(overrides: Partial<NewToken> = {}): NewToken {
     familyId: null,
     createdAt: T0,
     expiresAt: T0 + DAY,
+    jkt: null,
     ...overrides,
   };
 }
@@ -248,6 +249,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
           const found = await Promise.all(ids.map((id) => reader.tokens.findToken(id)));
           assert.equal(found.filter((token) => token?.kind === 'access').length, 100);
         }
+      });
+      it('keeps the DPoP binding (jkt) of a bound token, and null for a Bearer one issued in the same turn', async () => {
+        const bound = newToken({ jkt: 'thumbprint-of-the-proof-key' });
+        const refresh = newToken({ kind: 'refresh', jkt: 'thumbprint-of-the-proof-key' });
+        const bearer = newToken();
+        const [pair, [bearerId]] = await Promise.all([s.tokens.issueTokens([bound, refresh]), s.tokens.issueTokens([bearer])]);
+        assert.deepEqual(await s.tokens.findToken(pair[0]!), { ...bound, id: pair[0], revokedAt: null, consumedAt: null });
+        assert.equal((await s.tokens.findToken(pair[1]!))?.jkt, 'thumbprint-of-the-proof-key');
+        assert.deepEqual(await s.tokens.findToken(bearerId!), { ...bearer, id: bearerId, revokedAt: null, consumedAt: null, jkt: null });
+      });
+      it('keeps an app\'s require_dpop setting', async () => {
+        const { app } = makeApp({ requireDpop: true });
+        await s.apps.createApp(app);
+        assert.equal((await s.apps.findApp(app.clientId))?.requireDpop, true);
+        await s.apps.updateApp(app.clientId, { requireDpop: false });
+        assert.equal((await s.apps.findApp(app.clientId))?.requireDpop, false);
       });
       it('finds nothing for an unknown id', async () => {
         assert.equal(await s.tokens.findToken(1), undefined);

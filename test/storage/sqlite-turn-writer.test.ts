@@ -99,7 +99,7 @@ describe('SqliteTokenStore: ids drawn again on a collision', () => {
       const raw = new BetterSqlite3(join(dir, 'g.db'));
       const draws = [500, 501, 600, 601];
       const store = new SqliteTokenStore(raw, new SqliteTurnWriter(raw), () => draws.shift()!);
-      const token = { kind: 'access' as const, secretHash: 'h', clientId: 'c', uid: null, scope: ['basic'], familyId: null, createdAt: 1, expiresAt: 2 };
+      const token = { kind: 'access' as const, secretHash: 'h', clientId: 'c', uid: null, scope: ['basic'], familyId: null, createdAt: 1, expiresAt: 2, jkt: null };
       // Another process already holds id 501.
       raw.prepare("INSERT INTO tokens (id, kind, secret_hash, client_id, scope, created_at, expires_at) VALUES (501, 'access', 'x', 'other', 'basic', 1, 2)").run();
       assert.deepEqual(await store.issueTokens([token, { ...token, kind: 'refresh' }]), [600, 601]);

@@ -11,7 +11,7 @@ export const authorizationCodeGrant: Grant = {
   grantType: 'authorization_code',
   enabledBy: 'authorization_code',
   allowsPublic: true,
-  async exchange(deps, { app, params, now }) {
+  async exchange(deps, { app, params, now, jkt }) {
     const presented = required(params, 'code');
     const redirectUri = required(params, 'redirect_uri');
     const verifier = single(params, 'code_verifier');
@@ -39,7 +39,7 @@ export const authorizationCodeGrant: Grant = {
 
     // One atomic statement decides the single winner among concurrent redemptions.
     if (!(await codes.consumeCode(code.id, now))) await replayed(code.familyId);
-    const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId };
+    const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId, ...(jkt === undefined ? {} : { jkt }) };
     // SPEC §7: an OpenID request (scope openid, sign-in kept with the code) also gets an id_token.
     const response =
       code.signIn !== null && isOpenIdScope(code.scope)

@@ -8,11 +8,11 @@ export const clientCredentialsGrant: Grant = {
   grantType: 'client_credentials',
   enabledBy: 'client_credentials',
   allowsPublic: false,
-  async exchange(deps, { app, params, now }) {
+  async exchange(deps, { app, params, now, jkt }) {
     const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes(), { adminAllowed: true });
     return issueTokens(
       { tokens: deps.stores.tokens, lifetimes: deps.lifetimes, now },
-      { app, uid: null, scope, familyId: null, withRefresh: false },
+      { app, uid: null, scope, familyId: null, withRefresh: false, ...(jkt === undefined ? {} : { jkt }) },
     );
   },
 };

@@ -14,10 +14,10 @@ function deviceGrant(grantType: string, parameter: 'code' | 'device_code', decli
     enabledBy: 'device_code',
     // RFC 8628 §3.4: devices are often public clients; confidential ones authenticate here.
     allowsPublic: true,
-    exchange(deps, { app, params, now }) {
+    exchange(deps, { app, params, now, jkt }) {
       const presented = required(params, parameter);
       const { devices, tokens, users } = deps.stores;
-      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now });
+      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now, ...(jkt === undefined ? {} : { jkt }) });
     },
   };
 }

@@ -15,7 +15,7 @@ export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
   enabledBy: 'refresh_token',
   allowsPublic: true,
-  async exchange(deps, { app, params, now }) {
+  async exchange(deps, { app, params, now, jkt }) {
     const presented = required(params, 'refresh_token');
     const requestedScope = single(params, 'scope');
     const { tokens } = deps.stores;
@@ -26,6 +26,12 @@ export const refreshTokenGrant: Grant = {
       throw oauthError('invalid_grant', 'refresh_token is unknown');
     }
     if (token.clientId !== app.clientId) throw oauthError('invalid_grant', 'refresh_token was issued to another app');
+    // SPEC §8, RFC 9449 §5: a bound refresh token (public apps) needs a proof of its key. Checked
+    // before anything is used up or revoked: without the key, a stolen token can do nothing at all.
+    if (token.jkt !== null) {
+      if (jkt === undefined) throw oauthError('invalid_dpop_proof', 'this refresh_token is DPoP-bound: send a DPoP proof made with its key');
+      if (jkt !== token.jkt) throw oauthError('invalid_grant', 'this refresh_token is bound to another DPoP key');
+    }
     if (token.consumedAt !== null) {
       if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
       throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
@@ -46,7 +52,7 @@ export const refreshTokenGrant: Grant = {
       if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
       throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
     }
-    const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope };
+    const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope, ...(jkt === undefined ? {} : { jkt }) };
     // OIDC Core §12.2: a refresh of an OpenID grant returns a new id_token with the original sign-in.
     const signIn = isOpenIdScope(scope) && token.uid !== null && token.familyId !== null ? await tokens.findSignIn(token.familyId) : undefined;
     if (signIn !== undefined) {

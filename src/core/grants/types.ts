@@ -18,6 +18,8 @@ export interface GrantContext {
   app: App;
   params: Params;
   now: number;
+  /** RFC 9449 §5: the thumbprint of this request's DPoP key; the tokens issued are bound to it. */
+  jkt?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { OAuthError } from '../../core/errors.js';
 import { exchangeToken } from '../../core/token-endpoint.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
+import { dpopHeader, offerNonce } from '../dpop.js';
 import { JSON_TYPE, sendJsonError } from '../errors.js';
 
 export const TOKEN_PATH = '/oauth/2.0/token';
@@ -15,10 +16,13 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     knownScopes: services.knownScopes,
     grants: services.grants,
     openid: { signer: services.signer, issuer: services.config.issuer, openidKey: services.openidKey },
+    dpop: { proofs: services.dpopProofs, nonces: services.dpopNonces, htu: `${services.config.issuer}${TOKEN_PATH}` },
   };
   endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
+    offerNonce(services, reply);
     try {
-      const response = await exchangeToken(deps, { authorization: request.headers.authorization, params });
+      const proof = { header: dpopHeader(request), method: request.method };
+      const response = await exchangeToken(deps, { authorization: request.headers.authorization, params, proof });
       // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
       return reply
         .header('content-type', JSON_TYPE)

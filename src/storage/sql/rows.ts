@@ -30,6 +30,7 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     idTokenAlg: row.id_token_alg as SigningAlg,
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     backchannelLogoutUri: row.backchannel_logout_uri,
+    requireDpop: num(row.require_dpop) === 1,
     createdAt: num(row.created_at),
   };
 }
@@ -55,6 +56,7 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     id_token_alg: app.idTokenAlg,
     post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
     backchannel_logout_uri: app.backchannelLogoutUri,
+    require_dpop: app.requireDpop ? 1 : 0,
   };
 }
 
@@ -77,6 +79,7 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.idTokenAlg !== undefined) row.id_token_alg = patch.idTokenAlg;
   if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
   if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
+  if (patch.requireDpop !== undefined) row.require_dpop = patch.requireDpop ? 1 : 0;
   return row;
 }
 
@@ -119,6 +122,8 @@ export interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
   consumed_at: number | null;
+  /** Added by 2026-12-01-31-dpop. */
+  jkt?: string | null;
 }
 
 export function tokenFromRow(row: TokenRow): TokenRecord {
@@ -134,6 +139,7 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     expiresAt: num(row.expires_at),
     revokedAt: numOrNull(row.revoked_at),
     consumedAt: numOrNull(row.consumed_at),
+    jkt: row.jkt ?? null,
   };
 }
 
@@ -148,5 +154,7 @@ export function tokenToRow(id: number, token: NewToken): Omit<TokenRow, 'revoked
     family_id: token.familyId,
     created_at: token.createdAt,
     expires_at: token.expiresAt,
+    // Only a bound token names the column: an unbound row's insert stays as it was (the hot path).
+    ...(token.jkt === null ? {} : { jkt: token.jkt }),
   };
 }

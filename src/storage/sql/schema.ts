@@ -55,6 +55,8 @@ export interface ClientsTable {
   backchannel_logout_uri: string | null;
   /** Added by 2026-12-01-20-admin-api (0/1). */
   is_admin: Generated<number>;
+  /** Added by 2026-12-01-31-dpop (0/1). */
+  require_dpop: Generated<number>;
 }
 
 export interface ConsentsTable {
@@ -95,6 +97,8 @@ export interface TokensTable {
   expires_at: number;
   revoked_at: Generated<number | null>;
   consumed_at: Generated<number | null>;
+  /** RFC 9449 cnf.jkt of a DPoP-bound token; added by 2026-12-01-31-dpop. */
+  jkt: Generated<string | null>;
 }
 
 /** Device authorizations (RFC 8628); `status` is pending, approved or denied. */

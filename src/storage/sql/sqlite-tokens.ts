@@ -12,7 +12,7 @@ import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
-  /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT. */
+  /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT (keyed by row count, negative when DPoP-bound). */
   private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly select: BetterSqlite3.Statement<[number], TokenRow>;
   private readonly consume: BetterSqlite3.Statement;
@@ -48,27 +48,25 @@ export class SqliteTokenStore implements TokenStore {
    * the same millisecond: the statement is undone and ids are drawn again.
    */
   private insertRows(tokens: NewToken[]): number[] {
-    let statement = this.inserts.get(tokens.length);
+    // A DPoP-bound row (RFC 9449) takes a statement of its own, so that the
+    // Bearer rows of the hot path bind exactly the values they always did.
+    const bound = tokens.some((token) => token.jkt !== null);
+    const shape = bound ? -tokens.length : tokens.length;
+    let statement = this.inserts.get(shape);
     if (statement === undefined) {
-      const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      const row = bound ? '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
       statement = this.raw.prepare(
-        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at) VALUES ${tokens.map(() => row).join(', ')}`,
+        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at${bound ? ', jkt' : ''}) VALUES ${tokens.map(() => row).join(', ')}`,
       );
-      this.inserts.set(tokens.length, statement);
+      this.inserts.set(shape, statement);
     }
     for (;;) {
       const ids = tokens.map((token) => this.drawId(token.createdAt));
-      const values = tokens.flatMap((token, i) => [
-        ids[i],
-        token.kind,
-        token.secretHash,
-        token.clientId,
-        token.uid,
-        token.scope.join(' '),
-        token.familyId,
-        token.createdAt,
-        token.expiresAt,
-      ]);
+      const values = tokens.flatMap((token, i) => {
+        const columns = [ids[i], token.kind, token.secretHash, token.clientId, token.uid, token.scope.join(' '), token.familyId, token.createdAt, token.expiresAt];
+        if (bound) columns.push(token.jkt);
+        return columns;
+      });
       try {
         statement.run(values);
         return ids;

@@ -16,6 +16,7 @@ import * as signIns from './2026-12-01-11-sign-ins.js';
 import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
 import * as replayCache from './2026-12-01-30-replay-cache.js';
+import * as dpop from './2026-12-01-31-dpop.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-15-logout': logout,
   '2026-12-01-20-admin-api': adminApi,
   '2026-12-01-30-replay-cache': replayCache,
+  '2026-12-01-31-dpop': dpop,
 };

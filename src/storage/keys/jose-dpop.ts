@@ -1,0 +1,63 @@
+/**
+ * The signature half of a DPoP proof check (RFC 9449 §4.3 items 2–6), with
+ * jose: the algorithm allow-list is given to jose before any key is looked at
+ * (so `none` and every MAC are refused by name), the key is the header's own
+ * `jwk` (jose's EmbeddedJWK refuses a private or symmetric one), and the
+ * thumbprint is RFC 7638's. The claims are core/dpop.ts's business.
+ */
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, EmbeddedJWK, type JWK } from 'jose';
+import { DPOP_ALGS, ProofRejected, type ProofSignature, type SignedProof } from '../../core/dpop.js';
+
+const ALLOWED = [...DPOP_ALGS];
+const decoder = new TextDecoder();
+/** JWK members that only a private key has (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+function describe(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'its signature does not verify with the key in its jwk header';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return `alg must be one of ${ALLOWED.join(', ')}`;
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+    case 'ERR_JWK_INVALID':
+      return (error as Error).message;
+    default:
+      return 'the jwk header is not a usable public key';
+  }
+}
+
+export const joseProofSignature: ProofSignature = {
+  async verify(proof: string): Promise<SignedProof> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(proof);
+    } catch {
+      throw new ProofRejected('it is not a compact JWS');
+    }
+    if (header.typ !== 'dpop+jwt') throw new ProofRejected('its typ header must be dpop+jwt');
+    if (typeof header.alg !== 'string' || !(ALLOWED as string[]).includes(header.alg)) {
+      throw new ProofRejected(`alg must be one of ${ALLOWED.join(', ')}`);
+    }
+    const jwk = header.jwk as Record<string, unknown> | undefined;
+    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new ProofRejected('its jwk header must be a public JWK');
+    // §4.3 item 5: a public key; a proof that carries private material is refused outright, not just ignored.
+    if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new ProofRejected('its jwk header must not contain a private or symmetric key');
+    let payloadBytes: Uint8Array;
+    try {
+      ({ payload: payloadBytes } = await compactVerify(proof, EmbeddedJWK, { algorithms: ALLOWED }));
+    } catch (error) {
+      throw new ProofRejected(describe(error));
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(decoder.decode(payloadBytes));
+    } catch {
+      throw new ProofRejected('its payload is not JSON');
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ProofRejected('its payload is not a JSON object');
+    return { payload: payload as Record<string, unknown>, jkt: await calculateJwkThumbprint(jwk as JWK, 'sha256') };
+  },
+};
