@@ -51,6 +51,11 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
     requireDpop: false,
+    tokenEndpointAuthMethod: null,
+    jwks: null,
+    jwksUri: null,
+    sealedSecret: null,
+    requirePar: false,
     ...fields,
   } as App;
   return { app, secret };

@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
+import type { App, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -32,6 +32,11 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     backchannelLogoutUri: row.backchannel_logout_uri,
     requireDpop: num(row.require_dpop) === 1,
     createdAt: num(row.created_at),
+    tokenEndpointAuthMethod: (row.token_endpoint_auth_method ?? null) as TokenEndpointAuthMethod | null,
+    jwks: row.jwks ? (JSON.parse(row.jwks) as ClientJwks) : null,
+    jwksUri: row.jwks_uri ?? null,
+    sealedSecret: row.sealed_secret ?? null,
+    requirePar: num(row.require_par) === 1,
   };
 }
 
@@ -57,6 +62,11 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
     backchannel_logout_uri: app.backchannelLogoutUri,
     require_dpop: app.requireDpop ? 1 : 0,
+    token_endpoint_auth_method: app.tokenEndpointAuthMethod,
+    jwks: app.jwks === null ? null : JSON.stringify(app.jwks),
+    jwks_uri: app.jwksUri,
+    sealed_secret: app.sealedSecret,
+    require_par: app.requirePar ? 1 : 0,
   };
 }
 
@@ -80,6 +90,11 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
   if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
   if (patch.requireDpop !== undefined) row.require_dpop = patch.requireDpop ? 1 : 0;
+  if (patch.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = patch.tokenEndpointAuthMethod;
+  if (patch.jwks !== undefined) row.jwks = patch.jwks === null ? null : JSON.stringify(patch.jwks);
+  if (patch.jwksUri !== undefined) row.jwks_uri = patch.jwksUri;
+  if (patch.sealedSecret !== undefined) row.sealed_secret = patch.sealedSecret;
+  if (patch.requirePar !== undefined) row.require_par = patch.requirePar ? 1 : 0;
   return row;
 }
 

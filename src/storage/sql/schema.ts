@@ -57,6 +57,13 @@ export interface ClientsTable {
   is_admin: Generated<number>;
   /** Added by 2026-12-01-31-dpop (0/1). */
   require_dpop: Generated<number>;
+  /** JWT client authentication, added by 2026-12-01-32-client-jwt-auth; jwks is JSON, sealed_secret a sealed Secret Key. */
+  token_endpoint_auth_method: string | null;
+  jwks: string | null;
+  jwks_uri: string | null;
+  sealed_secret: string | null;
+  /** Added by 2026-12-01-33-par (0/1). */
+  require_par: Generated<number>;
 }
 
 export interface ConsentsTable {

@@ -17,6 +17,8 @@ import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
 import * as replayCache from './2026-12-01-30-replay-cache.js';
 import * as dpop from './2026-12-01-31-dpop.js';
+import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
+import * as par from './2026-12-01-33-par.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-20-admin-api': adminApi,
   '2026-12-01-30-replay-cache': replayCache,
   '2026-12-01-31-dpop': dpop,
+  '2026-12-01-32-client-jwt-auth': clientJwtAuth,
+  '2026-12-01-33-par': par,
 };
