@@ -162,6 +162,9 @@ clients
   .option('--id-token-alg <alg>', 'id_token signing algorithm: RS256 (default), PS256, ES256 or EdDSA')
   .option('--post-logout-redirect-uri <uri>', 'where RP-initiated logout may send the browser (repeatable)', collect)
   .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed (Back-Channel Logout 1.0)')
+  // SPEC §8.
+  .option('--resource <uri>', 'a resource it may ask for (RFC 8707; repeatable; default any)', collect)
+  .option('--access-token-format <format>', 'opaque (default) or jwt (RFC 9068)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -183,6 +186,8 @@ clients
           idTokenAlg: options.idTokenAlg,
           postLogoutRedirectUris: options.postLogoutRedirectUri,
           backchannelLogoutUri: options.backchannelLogoutUri,
+          resources: options.resource,
+          accessTokenFormat: options.accessTokenFormat,
         },
         known,
         cliContext(),

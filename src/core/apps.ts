@@ -4,9 +4,10 @@
  * its audit event in the same transaction (core/audit.ts).
  */
 import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
-import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
+import { ACCESS_TOKEN_FORMATS, APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
 import type { AppStore } from './ports.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
+import { resourceProblem } from './resources.js';
 import { ADMIN_SCOPE } from './scopes.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
 
@@ -27,6 +28,9 @@ export interface AppInput {
   idTokenAlg?: string | undefined;
   postLogoutRedirectUris?: string[] | undefined;
   backchannelLogoutUri?: string | null | undefined;
+  /** SPEC §8: the RFC 8707 allow-list (`--resource U`) and the RFC 9068 access token format. */
+  resources?: string[] | undefined;
+  accessTokenFormat?: string | undefined;
 }
 
 export interface AppChangeDeps {
@@ -100,6 +104,15 @@ function checkBackchannelUri(uri: string): string {
   return uri;
 }
 
+/** RFC 8707 §2: each resource an app may ask for is an absolute URI without a fragment. */
+function checkResources(resources: string[] | undefined): string[] {
+  return uniqueTrimmed(resources).map((resource) => {
+    const problem = resourceProblem(resource);
+    if (problem !== null) throw new AppInputError(`resource ${JSON.stringify(resource)} ${problem}`, 'resources');
+    return resource;
+  });
+}
+
 const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
@@ -146,6 +159,9 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm', 'id_token_signed_response_alg'),
     postLogoutRedirectUris: uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI', 'post_logout_redirect_uris')),
     backchannelLogoutUri: input.backchannelLogoutUri == null || input.backchannelLogoutUri.trim() === '' ? null : checkBackchannelUri(input.backchannelLogoutUri.trim()),
+    // SPEC §8.
+    resources: checkResources(input.resources),
+    accessTokenFormat: oneOf(input.accessTokenFormat, ACCESS_TOKEN_FORMATS, APP_DEFAULTS.accessTokenFormat, 'access token format', 'access_token_format'),
   };
 }
 
@@ -202,6 +218,9 @@ export async function updateApp(
     idTokenAlg: changes.idTokenAlg ?? current.idTokenAlg,
     postLogoutRedirectUris: changes.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
     backchannelLogoutUri: changes.backchannelLogoutUri !== undefined ? changes.backchannelLogoutUri : current.backchannelLogoutUri,
+    // SPEC §8.
+    resources: changes.resources ?? current.resources,
+    accessTokenFormat: changes.accessTokenFormat ?? current.accessTokenFormat,
   };
   const checked = validateAppInput(merged, knownScopes);
   const patch: AppPatch = {};
@@ -216,6 +235,9 @@ export async function updateApp(
   if (changes.idTokenAlg !== undefined) patch.idTokenAlg = checked.idTokenAlg;
   if (changes.postLogoutRedirectUris !== undefined) patch.postLogoutRedirectUris = checked.postLogoutRedirectUris;
   if (changes.backchannelLogoutUri !== undefined) patch.backchannelLogoutUri = checked.backchannelLogoutUri;
+  // SPEC §8.
+  if (changes.resources !== undefined) patch.resources = checked.resources;
+  if (changes.accessTokenFormat !== undefined) patch.accessTokenFormat = checked.accessTokenFormat;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const keys = Object.keys(patch);
   const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';

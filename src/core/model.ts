@@ -42,7 +42,15 @@ export interface App {
   postLogoutRedirectUris: string[];
   /** Back-Channel Logout §2.2: where logout tokens are POSTed, if anywhere. */
   backchannelLogoutUri: string | null;
+  // SPEC §8 (RFC 8707, RFC 9068, refresh grace).
+  /** RFC 8707: the resources the app may ask for (`--resource U`); empty: any well-formed resource. */
+  resources: string[];
+  /** RFC 9068: `jwt` access tokens are signed JWTs (still a row: revocable, introspectable); `opaque` (default) as ever. */
+  accessTokenFormat: AccessTokenFormat;
 }
+
+export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
 
 /** What a new app gets when nothing else is asked for. */
 export const APP_DEFAULTS = {
@@ -50,6 +58,8 @@ export const APP_DEFAULTS = {
   idTokenAlg: 'RS256',
   postLogoutRedirectUris: [],
   backchannelLogoutUri: null,
+  resources: [],
+  accessTokenFormat: 'opaque',
 } as const satisfies Partial<App>;
 
 export interface User {
@@ -109,6 +119,8 @@ export interface AuthorizationCode {
   replayedAt: number | null;
   /** Set when the request was an OpenID Connect one (scope openid). */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the authorize request (absent or empty: none named). */
+  resources?: string[];
 }
 
 /** Where a device authorization stands (RFC 8628 §3.3: the person approves or declines on the verification page). */
@@ -137,6 +149,8 @@ export interface DeviceAuthorization {
   consumedAt: number | null;
   /** The approving person's sign-in (auth_time, sid; no nonce in RFC 8628), kept when the scope has openid. */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the device authorization request (absent or empty: none named). */
+  resources?: string[];
 }
 
 export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt' | 'signIn'>;
@@ -157,6 +171,8 @@ export interface TokenRecord {
   revokedAt: number | null;
   /** Refresh tokens only: when it was exchanged (single use). */
   consumedAt: number | null;
+  /** RFC 8707: the resources it is for (its `aud`); absent: the client_id, as before resource indicators. */
+  audience?: string[];
 }
 
 export type NewToken = Omit<TokenRecord, 'id' | 'revokedAt' | 'consumedAt'>;

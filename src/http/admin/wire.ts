@@ -26,6 +26,8 @@ export function appJson(app: App) {
     id_token_signed_response_alg: app.idTokenAlg,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     backchannel_logout_uri: app.backchannelLogoutUri,
+    resources: app.resources,
+    access_token_format: app.accessTokenFormat,
     created_at: iso(app.createdAt),
   };
 }

@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
+import type { AccessTokenFormat, App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -31,6 +31,9 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: num(row.created_at),
+    // SPEC §8.
+    resources: JSON.parse(row.resources) as string[],
+    accessTokenFormat: row.access_token_format as AccessTokenFormat,
   };
 }
 
@@ -55,6 +58,9 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     id_token_alg: app.idTokenAlg,
     post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
     backchannel_logout_uri: app.backchannelLogoutUri,
+    // SPEC §8.
+    resources: JSON.stringify(app.resources),
+    access_token_format: app.accessTokenFormat,
   };
 }
 
@@ -77,6 +83,9 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.idTokenAlg !== undefined) row.id_token_alg = patch.idTokenAlg;
   if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
   if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
+  // SPEC §8.
+  if (patch.resources !== undefined) row.resources = JSON.stringify(patch.resources);
+  if (patch.accessTokenFormat !== undefined) row.access_token_format = patch.accessTokenFormat;
   return row;
 }
 
@@ -96,7 +105,17 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     consumedAt: numOrNull(row.consumed_at),
     replayedAt: numOrNull(row.replayed_at),
     signIn: signInFromColumn(row.sign_in),
+    ...resourcesFromColumn(row.resources),
   };
+}
+
+/** RFC 8707 resources, space-separated (URIs hold no space); null or '' for none, read back as absent. */
+export function resourcesFromColumn(column: string | null | undefined): { resources?: string[] } {
+  return column ? { resources: column.split(' ') } : {};
+}
+
+export function resourcesToColumn(resources: readonly string[] | undefined): string | null {
+  return resources === undefined || resources.length === 0 ? null : resources.join(' ');
 }
 
 export function signInFromColumn(column: string | null | undefined): SignInContext | null {
@@ -119,6 +138,7 @@ export interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
   consumed_at: number | null;
+  audience: string | null;
 }
 
 export function tokenFromRow(row: TokenRow): TokenRecord {
@@ -134,6 +154,7 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     expiresAt: num(row.expires_at),
     revokedAt: numOrNull(row.revoked_at),
     consumedAt: numOrNull(row.consumed_at),
+    ...(row.audience ? { audience: row.audience.split(' ') } : {}),
   };
 }
 
@@ -148,5 +169,6 @@ export function tokenToRow(id: number, token: NewToken): Omit<TokenRow, 'revoked
     family_id: token.familyId,
     created_at: token.createdAt,
     expires_at: token.expiresAt,
+    audience: resourcesToColumn(token.audience),
   };
 }
