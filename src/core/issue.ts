@@ -43,6 +43,15 @@ export interface IssueRequest {
    * confidential app's refresh token is bound to its client authentication).
    */
   jkt?: string;
+  /** RFC 8707: the resources of the access token (its aud); absent or empty: the client_id. */
+  audience?: string[];
+  /** RFC 8707 §2.2: the refresh token keeps every resource of the grant, whatever this access token narrowed to. */
+  refreshAudience?: string[];
+}
+
+/** A row names its resources only when the request did (RFC 8707): other rows stay exactly as before. */
+function audienceField(audience: string[] | undefined): { audience?: string[] } {
+  return audience === undefined || audience.length === 0 ? {} : { audience };
 }
 
 export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
@@ -59,6 +68,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       createdAt: now,
       expiresAt: now + lifetimes.accessToken * 1000,
       jkt: request.jkt ?? null,
+      ...audienceField(request.audience),
     },
   ];
   const withRefresh = request.withRefresh && request.app.grantTypes.includes('refresh_token');
@@ -74,6 +84,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       createdAt: now,
       expiresAt: now + lifetimes.refreshToken * 1000,
       jkt: request.app.isPublic ? (request.jkt ?? null) : null,
+      ...audienceField(request.refreshAudience ?? request.audience),
     });
   }
   const ids = await deps.tokens.issueTokens(rows);

@@ -75,7 +75,15 @@ export interface App {
   sealedSecret: string | null;
   /** RFC 9126 §6 require_pushed_authorization_requests (`clients create --require-par`). */
   requirePar: boolean;
+  // SPEC §8 (RFC 8707, RFC 9068, refresh grace).
+  /** RFC 8707: the resources the app may ask for (`--resource U`); empty: any well-formed resource. */
+  resources: string[];
+  /** RFC 9068: `jwt` access tokens are signed JWTs (still a row: revocable, introspectable); `opaque` (default) as ever. */
+  accessTokenFormat: AccessTokenFormat;
 }
+
+export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
 
 /** What a new app gets when nothing else is asked for. */
 export const APP_DEFAULTS = {
@@ -89,6 +97,8 @@ export const APP_DEFAULTS = {
   jwksUri: null,
   sealedSecret: null,
   requirePar: false,
+  resources: [],
+  accessTokenFormat: 'opaque',
 } as const satisfies Partial<App>;
 
 export interface User {
@@ -148,6 +158,8 @@ export interface AuthorizationCode {
   replayedAt: number | null;
   /** Set when the request was an OpenID Connect one (scope openid). */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the authorize request (absent or empty: none named). */
+  resources?: string[];
 }
 
 /** Where a device authorization stands (RFC 8628 §3.3: the person approves or declines on the verification page). */
@@ -176,6 +188,8 @@ export interface DeviceAuthorization {
   consumedAt: number | null;
   /** The approving person's sign-in (auth_time, sid; no nonce in RFC 8628), kept when the scope has openid. */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the device authorization request (absent or empty: none named). */
+  resources?: string[];
 }
 
 export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt' | 'signIn'>;
@@ -198,6 +212,8 @@ export interface TokenRecord {
   consumedAt: number | null;
   /** RFC 9449 §6: the JWK SHA-256 thumbprint (`cnf.jkt`) of the DPoP key the token is bound to; null for a Bearer token. */
   jkt: string | null;
+  /** RFC 8707: the resources it is for (its `aud`); absent: the client_id, as before resource indicators. */
+  audience?: string[];
 }
 
 export type NewToken = Omit<TokenRecord, 'id' | 'revokedAt' | 'consumedAt'>;

@@ -17,7 +17,7 @@ function deviceGrant(grantType: string, parameter: 'code' | 'device_code', decli
     exchange(deps, { app, params, now, jkt }) {
       const presented = required(params, parameter);
       const { devices, tokens, users } = deps.stores;
-      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now, ...(jkt === undefined ? {} : { jkt }) });
+      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now, params, ...(jkt === undefined ? {} : { jkt }) });
     },
   };
 }

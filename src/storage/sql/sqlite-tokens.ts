@@ -9,10 +9,10 @@ import { nextId } from '../../core/ids.js';
 import type { NewToken, SignInContext, TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
 import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
-import { signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
+import { resourcesToColumn, signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
-  /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT (keyed by row count, negative when DPoP-bound). */
+  /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT (keyed by row count and which optional columns it binds). */
   private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly select: BetterSqlite3.Statement<[number], TokenRow>;
   private readonly consume: BetterSqlite3.Statement;
@@ -48,23 +48,26 @@ export class SqliteTokenStore implements TokenStore {
    * the same millisecond: the statement is undone and ids are drawn again.
    */
   private insertRows(tokens: NewToken[]): number[] {
-    // A DPoP-bound row (RFC 9449) takes a statement of its own, so that the
-    // Bearer rows of the hot path bind exactly the values they always did.
+    // A DPoP-bound row (RFC 9449) or one naming resources (RFC 8707) takes a
+    // statement of its own, so that the Bearer rows of the hot path bind
+    // exactly the values they always did.
     const bound = tokens.some((token) => token.jkt !== null);
-    const shape = bound ? -tokens.length : tokens.length;
+    const targeted = tokens.some((token) => token.audience !== undefined && token.audience.length > 0);
+    const shape = tokens.length * 4 + (bound ? 1 : 0) + (targeted ? 2 : 0);
     let statement = this.inserts.get(shape);
     if (statement === undefined) {
-      const row = bound ? '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-      statement = this.raw.prepare(
-        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at${bound ? ', jkt' : ''}) VALUES ${tokens.map(() => row).join(', ')}`,
-      );
+      const columns = ['id', 'kind', 'secret_hash', 'client_id', 'uid', 'scope', 'family_id', 'created_at', 'expires_at', ...(bound ? ['jkt'] : []), ...(targeted ? ['audience'] : [])];
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      statement = this.raw.prepare(`INSERT INTO tokens (${columns.join(', ')}) VALUES ${tokens.map(() => row).join(', ')}`);
       this.inserts.set(shape, statement);
     }
     for (;;) {
       const ids = tokens.map((token) => this.drawId(token.createdAt));
       const values = tokens.flatMap((token, i) => {
-        const columns = [ids[i], token.kind, token.secretHash, token.clientId, token.uid, token.scope.join(' '), token.familyId, token.createdAt, token.expiresAt];
+        const columns: unknown[] = [ids[i], token.kind, token.secretHash, token.clientId, token.uid, token.scope.join(' '), token.familyId, token.createdAt, token.expiresAt];
         if (bound) columns.push(token.jkt);
+        // RFC 8707: null (the client_id) unless the request named resources.
+        if (targeted) columns.push(resourcesToColumn(token.audience));
         return columns;
       });
       try {

@@ -19,6 +19,7 @@ import * as replayCache from './2026-12-01-30-replay-cache.js';
 import * as dpop from './2026-12-01-31-dpop.js';
 import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
 import * as par from './2026-12-01-33-par.js';
+import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-31-dpop': dpop,
   '2026-12-01-32-client-jwt-auth': clientJwtAuth,
   '2026-12-01-33-par': par,
+  '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
 };
