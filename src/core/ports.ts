@@ -5,6 +5,7 @@
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
 import type { AuditStore } from './audit.js';
+import type { InitialAccessTokenStore } from './initial-access-tokens.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
 import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
@@ -143,4 +144,6 @@ export interface Stores {
   sessionApps: SessionAppStore;
   /** Back-channel logouts to deliver, kept until delivered or given up. */
   logouts: LogoutOutbox;
+  /** Initial access tokens of dynamic registration (SPEC §9). */
+  registrationTokens: InitialAccessTokenStore;
 }

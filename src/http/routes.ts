@@ -16,6 +16,7 @@ import { metricsEndpoint } from './endpoints/metrics.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
 import { passportUserEndpoints } from './endpoints/passport-users.js';
 import { qrcodeEndpoint } from './endpoints/qrcode.js';
+import { registrationEndpoint } from './endpoints/registration.js';
 import { revocationEndpoint } from './endpoints/revocation.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokeninfoEndpoint } from './endpoints/tokeninfo.js';
@@ -44,6 +45,8 @@ export const ROUTES: readonly RouteRow[] = [
   [jwksEndpoint],
   [userinfoEndpoint],
   [logoutEndpoint],
+  // Apps that register themselves (SPEC §9)
+  [registrationEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],

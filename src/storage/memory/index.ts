@@ -9,6 +9,7 @@ import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore,
 import { MemoryDeviceStore } from './devices.js';
 import { MemoryAuditStore } from './audit.js';
 import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
+import { MemoryInitialAccessTokenStore } from './registration-tokens.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -183,6 +184,7 @@ export function createMemoryStores(): Stores {
     devices: new MemoryDeviceStore(),
     sessionApps: new MemorySessionAppStore(),
     logouts: new MemoryLogoutOutbox(),
+    registrationTokens: new MemoryInitialAccessTokenStore(),
   };
   return { ...stores, audit: new MemoryAuditStore(stores) };
 }

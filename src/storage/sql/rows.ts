@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
+import type { App, AppRegistration, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -31,6 +31,7 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: num(row.created_at),
+    ...registrationFromRow(row),
   };
 }
 
@@ -55,7 +56,28 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     id_token_alg: app.idTokenAlg,
     post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
     backchannel_logout_uri: app.backchannelLogoutUri,
+    ...registrationToRow(app),
   };
+}
+
+// --- Apps that register themselves (SPEC §9): present only on such apps, so other apps read exactly as before ---
+function registrationFromRow(row: Selectable<ClientsTable>): Partial<App> {
+  if (row.registration === null || row.registration === undefined) return {};
+  return {
+    registration: row.registration as AppRegistration,
+    registrationTokenHash: row.registration_token_hash,
+    registrationMetadata: row.registration_metadata ? (JSON.parse(row.registration_metadata) as Record<string, string>) : null,
+    lastUsedAt: numOrNull(row.last_used_at),
+  };
+}
+
+function registrationToRow(app: Partial<App>): Updateable<ClientsTable> {
+  const row: Updateable<ClientsTable> = {};
+  if (app.registration !== undefined) row.registration = app.registration;
+  if (app.registrationTokenHash !== undefined) row.registration_token_hash = app.registrationTokenHash;
+  if (app.registrationMetadata !== undefined) row.registration_metadata = app.registrationMetadata === null ? null : JSON.stringify(app.registrationMetadata);
+  if (app.lastUsedAt !== undefined) row.last_used_at = app.lastUsedAt;
+  return row;
 }
 
 /** The columns a partial app update touches. */
@@ -77,6 +99,7 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.idTokenAlg !== undefined) row.id_token_alg = patch.idTokenAlg;
   if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
   if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
+  Object.assign(row, registrationToRow(patch));
   return row;
 }
 

@@ -55,6 +55,12 @@ export interface ClientsTable {
   backchannel_logout_uri: string | null;
   /** Added by 2026-12-01-20-admin-api (0/1). */
   is_admin: Generated<number>;
+  /** Added by 2026-12-01-40-registration (SPEC §9): NULL for apps an operator or developer made. */
+  registration: string | null;
+  registration_token_hash: string | null;
+  /** JSON object of RFC 7591 members kept as registered. */
+  registration_metadata: string | null;
+  last_used_at: number | null;
 }
 
 export interface ConsentsTable {
@@ -171,6 +177,15 @@ export interface LogoutOutboxTable {
   claim: string | null;
 }
 
+/** Initial access tokens (SPEC §9), added by 2026-12-01-40-registration. */
+export interface RegistrationTokensTable {
+  id: number;
+  secret_hash: string;
+  uses_left: number;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -185,4 +200,5 @@ export interface Database {
   sign_ins: SignInsTable;
   session_apps: SessionAppsTable;
   logout_outbox: LogoutOutboxTable;
+  registration_tokens: RegistrationTokensTable;
 }

@@ -15,6 +15,7 @@ import * as openidConnect from './2026-12-01-10-openid-connect.js';
 import * as signIns from './2026-12-01-11-sign-ins.js';
 import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
+import * as registration from './2026-12-01-40-registration.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-11-sign-ins': signIns,
   '2026-12-01-15-logout': logout,
   '2026-12-01-20-admin-api': adminApi,
+  '2026-12-01-40-registration': registration,
 };
