@@ -131,7 +131,7 @@ program
   .option('--json', 'print JSON')
   .action(async (options: { database?: string; json?: boolean }) => {
     await withDatabase(options, async (database) => {
-      const result = await runGc(database);
+      const result = await runGc(database, { dynamicClientTtlSeconds: loadConfig({ database: options.database }).dynamicClientTtlSeconds });
       if (!result.ran) {
         print(options.json === true, { ran: false, reason: result.reason }, `nothing done: ${result.reason}`);
         return;

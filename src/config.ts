@@ -59,6 +59,8 @@ export interface Config {
   dynamicClientTtlSeconds: number;
   /** GATEHOUSE_CLIENT_METADATA_DOCUMENTS=1: an https client_id names its metadata document (SPEC §9). */
   clientMetadataDocuments: boolean;
+  /** GATEHOUSE_OPERATORS: comma-separated usernames who see /console/self-registered and may disable those apps. */
+  operators: string[];
 }
 
 export const REGISTRATION_MODES = ['off', 'token', 'open'] as const;
@@ -156,6 +158,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     registrationRate: positiveInt(env, 'GATEHOUSE_REGISTRATION_RATE', 20),
     dynamicClientTtlSeconds: positiveInt(env, 'GATEHOUSE_DYNAMIC_CLIENT_TTL', 2_592_000),
     clientMetadataDocuments: isOn(env['GATEHOUSE_CLIENT_METADATA_DOCUMENTS']),
+    operators: (env['GATEHOUSE_OPERATORS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
   };
   return Object.freeze(config);
 }

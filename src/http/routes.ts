@@ -28,6 +28,7 @@ import { errorReferencePages } from './pages/error-reference.js';
 import { homePages } from './pages/home.js';
 import { loginSuccessPage } from './pages/login-success.js';
 import { sessionPages } from './pages/session.js';
+import { selfRegisteredPages } from './pages/self-registered.js';
 
 export type RouteRow = readonly [RouteModule, object?];
 
@@ -56,6 +57,7 @@ export const ROUTES: readonly RouteRow[] = [
   [loginSuccessPage],
   [devicePage],
   [consolePages],
+  [selfRegisteredPages],
   [accountPages],
   [errorReferencePages],
   // The admin API (SPEC §10)

@@ -20,6 +20,12 @@
  * - back-channel logouts delivered or given up GRACE ago (a pending one is
  *   never deleted: it is given up, and kept, after a day of retries).
  *
+ * - apps that registered themselves (SPEC §9) and issued no token for
+ *   `dynamicClientTtlSeconds` (GATEHOUSE_DYNAMIC_CLIENT_TTL; counted from
+ *   their creation when they never did), deleted through the audited change,
+ *   so their tokens are revoked and their consents forgotten with them;
+ *   initial access tokens used up or expired.
+ *
  * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
  * instance that does not get it skips this round. On SQLite there is one
  * process (or cluster workers of one machine, whose DELETEs SQLite's write
@@ -41,6 +47,8 @@ export interface GcOptions {
   batchSize?: number;
   /** Statements per table per run (default 1000): the rest waits for the next run. */
   maxBatches?: number;
+  /** GATEHOUSE_DYNAMIC_CLIENT_TTL in seconds (default 2592000). */
+  dynamicClientTtlSeconds?: number;
 }
 
 export interface GcCounts {
@@ -50,6 +58,8 @@ export interface GcCounts {
   devices: number;
   sessionApps: number;
   logouts: number;
+  dynamicApps: number;
+  registrationTokens: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -84,6 +94,26 @@ async function deleteRevokedTokens(db: Kysely<Database>, before: number, limit: 
   return Number((await db.deleteFrom('tokens').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
 }
 
+/** SPEC §9: self-registered apps unused for the TTL, each deleted as the audited change deleteApp (tokens revoked). */
+async function deleteUnusedDynamicApps(db: Kysely<Database>, database: OpenedDatabase, before: number, limit: number, now: number): Promise<number> {
+  const stale = await db
+    .selectFrom('clients')
+    .select('client_id')
+    .where('registration', 'is not', null)
+    .where((eb) => eb(eb.fn.coalesce('last_used_at', 'created_at'), '<', before))
+    .limit(limit)
+    .execute();
+  let deleted = 0;
+  for (const { client_id: clientId } of stale) {
+    const outcome = await database.stores.audit.commit(
+      { kind: 'deleteApp', clientId },
+      { at: now, actor: { type: 'cli', id: 'gc' }, action: 'app.delete', target: { type: 'app', id: clientId }, address: null, requestId: null },
+    );
+    if (outcome.applied) deleted += 1;
+  }
+  return deleted;
+}
+
 async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Required<GcOptions>): Promise<GcCounts> {
   const before = options.now - GRACE_MS;
   const { batchSize, maxBatches } = options;
@@ -94,12 +124,19 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
     sessionApps: await drain(() => database.stores.sessionApps.deleteSessionAppsBefore(options.now - SESSION_APP_MS, batchSize), batchSize, maxBatches),
     logouts: await drain(() => database.stores.logouts.deleteFinishedLogouts(before, batchSize), batchSize, maxBatches),
+    dynamicApps: await drain(() => deleteUnusedDynamicApps(db, database, options.now - options.dynamicClientTtlSeconds * 1000, batchSize, options.now), batchSize, maxBatches),
+    registrationTokens: await drain(() => database.stores.registrationTokens.deleteSpentInitialAccessTokens(options.now, batchSize), batchSize, maxBatches),
   };
 }
 
 /** One cleanup run (also `gatehouse gc`). */
 export async function runGc(database: OpenedDatabase, options: GcOptions = {}): Promise<GcResult> {
-  const resolved = { now: options.now ?? Date.now(), batchSize: options.batchSize ?? 1000, maxBatches: options.maxBatches ?? 1000 };
+  const resolved = {
+    now: options.now ?? Date.now(),
+    batchSize: options.batchSize ?? 1000,
+    maxBatches: options.maxBatches ?? 1000,
+    dynamicClientTtlSeconds: options.dynamicClientTtlSeconds ?? 2_592_000,
+  };
   if (database.dialect === 'sqlite') return { ran: true, counts: await sweep(database.db, database, resolved) };
   // The lock belongs to one PostgreSQL session: hold one pooled connection for the run.
   return database.db.connection().execute(async (connection) => {
@@ -127,12 +164,13 @@ export function scheduleGc(
   database: OpenedDatabase,
   intervalMs: number,
   log: { info(fields: object, message: string): void; error(fields: object, message: string): void },
+  options: Pick<GcOptions, 'dynamicClientTtlSeconds'> = {},
 ): GcSchedule {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout;
   const tick = () => {
-    running = runGc(database)
+    running = runGc(database, options)
       .then((result) => {
         if (result.ran && Object.values(result.counts).some((count) => count > 0)) log.info({ deleted: result.counts }, 'cleanup');
       })

@@ -1,6 +1,7 @@
 /** /oauth/2.0/token (RFC 6749 §3.2): POST form, and GET query for Baidu clients (SPEC §1). */
 import { OAuthError } from '../../core/errors.js';
 import { exchangeToken } from '../../core/token-endpoint.js';
+import { ThrottledAppUsage, usageWriteInterval } from '../../core/app-usage.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
 import { JSON_TYPE, sendJsonError } from '../errors.js';
@@ -15,6 +16,7 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     knownScopes: services.knownScopes,
     grants: services.grants,
     openid: { signer: services.signer, issuer: services.config.issuer, openidKey: services.openidKey },
+    usage: new ThrottledAppUsage(services.stores.apps, usageWriteInterval(services.config.dynamicClientTtlSeconds), (error) => app.log.warn({ err: error }, 'could not note a self-registered app\'s use')),
   };
   endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     try {
