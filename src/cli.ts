@@ -23,6 +23,7 @@ import { createInstance, createLogger } from './server.js';
 import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 import { openSigningKeys } from './storage/keys/index.js';
+import { clientKeys } from './storage/client-keys/index.js';
 import { isJwsAlg, JWS_ALGS, SigningKeyError, type SigningKeyInfo, type SigningKeyManager } from './core/signing.js';
 
 const program = new Command();
@@ -163,13 +164,17 @@ clients
   .option('--id-token-alg <alg>', 'id_token signing algorithm: RS256 (default), PS256, ES256 or EdDSA')
   .option('--post-logout-redirect-uri <uri>', 'where RP-initiated logout may send the browser (repeatable)', collect)
   .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed (Back-Channel Logout 1.0)')
+  .option('--token-endpoint-auth-method <method>', 'the only client authentication accepted: client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none (default: any it has material for)')
+  .option('--jwks <json>', 'its public keys for private_key_jwt, a JWK Set as JSON')
+  .option('--jwks-uri <url>', 'where it publishes its public keys for private_key_jwt (https)')
+  .option('--require-par', 'authorize requests must come through PAR (RFC 9126)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
     await withDatabase(options, async ({ stores }) => {
       const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
       const { app, clientSecret } = await registerApp(
-        stores,
+        { audit: stores.audit, clientKeys: clientKeys(loadConfig({ database: options.database })) },
         {
           name: options.name,
           rootDomain: options.rootDomain,
@@ -184,6 +189,10 @@ clients
           idTokenAlg: options.idTokenAlg,
           postLogoutRedirectUris: options.postLogoutRedirectUri,
           backchannelLogoutUri: options.backchannelLogoutUri,
+          tokenEndpointAuthMethod: options.tokenEndpointAuthMethod,
+          jwks: options.jwks,
+          jwksUri: options.jwksUri,
+          requirePar: options.requirePar === true,
         },
         known,
         cliContext(),
@@ -230,7 +239,8 @@ clients
   .addOption(databaseOption())
   .action(async (clientId: string, options) => {
     await withDatabase(options, async ({ stores }) => {
-      const clientSecret = await rotateSecret(stores, clientId, cliContext());
+      const keys = clientKeys(loadConfig({ database: options.database }));
+      const clientSecret = await rotateSecret({ audit: stores.audit, apps: stores.apps, clientKeys: keys }, clientId, cliContext());
       print(options.json === true, { client_id: clientId, client_secret: clientSecret }, `new Secret Key (shown once): ${clientSecret}`);
     });
   });

@@ -5,7 +5,8 @@
  */
 import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
 import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
-import type { AppStore } from './ports.js';
+import type { AppStore, ClientKeys } from './ports.js';
+import { checkClientAuthSettings, ClientAuthSettingError, type ClientAuthInput } from './client-auth-settings.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
 import { ADMIN_SCOPE } from './scopes.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
@@ -27,10 +28,17 @@ export interface AppInput {
   idTokenAlg?: string | undefined;
   postLogoutRedirectUris?: string[] | undefined;
   backchannelLogoutUri?: string | null | undefined;
+  /** JWT client authentication and PAR (SPEC §8), checked by core/client-auth-settings.ts. */
+  tokenEndpointAuthMethod?: ClientAuthInput['tokenEndpointAuthMethod'];
+  jwks?: ClientAuthInput['jwks'];
+  jwksUri?: ClientAuthInput['jwksUri'];
+  requirePar?: ClientAuthInput['requirePar'];
 }
 
 export interface AppChangeDeps {
   audit: Pick<AuditStore, 'commit'>;
+  /** Seals the Secret Key of a client_secret_jwt app (SPEC §8); needed only for such apps. */
+  clientKeys?: Pick<ClientKeys, 'sealSecret'>;
 }
 
 /** A mistake in what an operator or developer asked for; the message says which field and why. */
@@ -102,7 +110,7 @@ function checkBackchannelUri(uri: string): string {
 
 const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
-export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled'> {
+export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled' | 'sealedSecret'> {
   const isAdmin = input.isAdmin ?? false;
   const name = input.name.trim();
   if (name === '' || name.length > 100) throw new AppInputError('name must be 1 to 100 characters', 'name');
@@ -146,7 +154,24 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     idTokenAlg: oneOf(input.idTokenAlg, SIGNING_ALGS, APP_DEFAULTS.idTokenAlg, 'id_token signing algorithm', 'id_token_signed_response_alg'),
     postLogoutRedirectUris: uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI', 'post_logout_redirect_uris')),
     backchannelLogoutUri: input.backchannelLogoutUri == null || input.backchannelLogoutUri.trim() === '' ? null : checkBackchannelUri(input.backchannelLogoutUri.trim()),
+    ...clientAuthSettings(input),
   };
+}
+
+function clientAuthSettings(input: AppInput): ReturnType<typeof checkClientAuthSettings> {
+  try {
+    return checkClientAuthSettings(input, input.isPublic ?? false);
+  } catch (error) {
+    if (error instanceof ClientAuthSettingError) throw new AppInputError(error.message, error.field);
+    throw error;
+  }
+}
+
+/** client_secret_jwt keeps the Secret Key sealed beside its hash (SPEC §8); every other app keeps only the hash. */
+function sealedSecretFor(deps: AppChangeDeps, app: Pick<App, 'clientId' | 'tokenEndpointAuthMethod'>, clientSecret: string | undefined): string | null {
+  if (app.tokenEndpointAuthMethod !== 'client_secret_jwt' || clientSecret === undefined) return null;
+  if (deps.clientKeys === undefined) throw new Error('a client_secret_jwt app needs ClientKeys to seal its Secret Key');
+  return deps.clientKeys.sealSecret(app.clientId, clientSecret);
 }
 
 /** Registers an app; the Secret Key is returned once here and stored only as its hash. */
@@ -158,12 +183,14 @@ export async function registerApp(
 ): Promise<{ app: App; clientSecret: string | undefined }> {
   const fields = validateAppInput(input, knownScopes);
   const clientSecret = fields.isPublic ? undefined : mintSecret();
+  const clientId = randomId(18);
   const app: App = {
     ...fields,
-    clientId: randomId(18),
+    clientId,
     secretHash: clientSecret === undefined ? null : hashSecret(clientSecret),
     disabled: false,
     createdAt: ctx.now,
+    sealedSecret: sealedSecretFor(deps, { clientId, tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod }, clientSecret),
   };
   await commitChange(deps.audit, { kind: 'createApp', app }, auditEvent(ctx, 'app.create', { type: 'app', id: app.clientId }), {});
   return { app, clientSecret };
@@ -202,8 +229,16 @@ export async function updateApp(
     idTokenAlg: changes.idTokenAlg ?? current.idTokenAlg,
     postLogoutRedirectUris: changes.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
     backchannelLogoutUri: changes.backchannelLogoutUri !== undefined ? changes.backchannelLogoutUri : current.backchannelLogoutUri,
+    tokenEndpointAuthMethod: changes.tokenEndpointAuthMethod !== undefined ? changes.tokenEndpointAuthMethod : current.tokenEndpointAuthMethod,
+    jwks: changes.jwks !== undefined ? changes.jwks : current.jwks,
+    jwksUri: changes.jwksUri !== undefined ? changes.jwksUri : current.jwksUri,
+    requirePar: changes.requirePar ?? current.requirePar,
   };
   const checked = validateAppInput(merged, knownScopes);
+  // SPEC §8: client_secret_jwt is chosen at creation, when the Secret Key exists in clear.
+  if (checked.tokenEndpointAuthMethod === 'client_secret_jwt' && current.sealedSecret === null) {
+    throw new AppInputError('client_secret_jwt needs the Secret Key kept sealed: choose it when the app is created', 'token_endpoint_auth_method');
+  }
   const patch: AppPatch = {};
   if (changes.name !== undefined) patch.name = checked.name;
   if (changes.rootDomain !== undefined) patch.rootDomain = checked.rootDomain;
@@ -216,6 +251,10 @@ export async function updateApp(
   if (changes.idTokenAlg !== undefined) patch.idTokenAlg = checked.idTokenAlg;
   if (changes.postLogoutRedirectUris !== undefined) patch.postLogoutRedirectUris = checked.postLogoutRedirectUris;
   if (changes.backchannelLogoutUri !== undefined) patch.backchannelLogoutUri = checked.backchannelLogoutUri;
+  if (changes.tokenEndpointAuthMethod !== undefined) patch.tokenEndpointAuthMethod = checked.tokenEndpointAuthMethod;
+  if (changes.jwks !== undefined) patch.jwks = checked.jwks;
+  if (changes.jwksUri !== undefined) patch.jwksUri = checked.jwksUri;
+  if (changes.requirePar !== undefined) patch.requirePar = checked.requirePar;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const keys = Object.keys(patch);
   const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';
@@ -241,9 +280,10 @@ export async function rotateSecret(deps: AppChangeDeps & { apps: Pick<AppStore, 
   if (app === undefined) throw new NotFoundError('app', clientId);
   if (app.isPublic) throw new AppInputError('a public app has no Secret Key');
   const clientSecret = mintSecret();
+  const sealed = sealedSecretFor(deps, app, clientSecret);
   await commitChange(
     deps.audit,
-    { kind: 'updateApp', clientId, patch: { secretHash: hashSecret(clientSecret) } },
+    { kind: 'updateApp', clientId, patch: { secretHash: hashSecret(clientSecret), ...(sealed === null ? {} : { sealedSecret: sealed }) } },
     auditEvent(ctx, 'app.rotate_secret', { type: 'app', id: clientId }),
     { notFound: () => new NotFoundError('app', clientId) },
   );

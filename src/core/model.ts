@@ -15,6 +15,19 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const SUBJECT_TYPES = ['public', 'pairwise'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
+/**
+ * RFC 7591 §2 token_endpoint_auth_method: how an app authenticates at the
+ * token, PAR, revoke and introspect endpoints (SPEC §8; RFC 7523 and OIDC
+ * Core §9 for the two JWT methods).
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+/** A JWK Set (RFC 7517 §5) of an app's public keys, as registered; jose checks each key when it verifies. */
+export interface ClientJwks {
+  keys: Array<Record<string, unknown>>;
+}
+
 export interface App {
   clientId: string;
   /** SHA-256 (hex) of the Secret Key; null for public apps. */
@@ -42,6 +55,24 @@ export interface App {
   postLogoutRedirectUris: string[];
   /** Back-Channel Logout §2.2: where logout tokens are POSTed, if anywhere. */
   backchannelLogoutUri: string | null;
+  /**
+   * SPEC §8: the one method the app may authenticate with, chosen with
+   * `--token-endpoint-auth-method`; null accepts any method the app has the
+   * material for (its Secret Key; its keys).
+   */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod | null;
+  /** RFC 7591 §2 `jwks`: public keys for private_key_jwt (RFC 7523), registered inline. Never with jwksUri. */
+  jwks: ClientJwks | null;
+  /** RFC 7591 §2 `jwks_uri`: where the app publishes those keys (fetched by storage, SSRF-safe). */
+  jwksUri: string | null;
+  /**
+   * client_secret_jwt needs the Secret Key in clear (HS256, RFC 7523 §2.2):
+   * kept sealed under GATEHOUSE_KEYS_SECRET, opaque to the core (ClientKeys
+   * opens it). Null for every other app.
+   */
+  sealedSecret: string | null;
+  /** RFC 9126 §6 require_pushed_authorization_requests (`clients create --require-par`). */
+  requirePar: boolean;
   // --- Apps that register themselves (SPEC §9); absent on apps made by an operator or developer ---
   /** How the app came to be: RFC 7591 registration or a Client ID Metadata Document; absent (null) otherwise. */
   registration?: AppRegistration | null;
@@ -62,6 +93,11 @@ export const APP_DEFAULTS = {
   idTokenAlg: 'RS256',
   postLogoutRedirectUris: [],
   backchannelLogoutUri: null,
+  tokenEndpointAuthMethod: null,
+  jwks: null,
+  jwksUri: null,
+  sealedSecret: null,
+  requirePar: false,
 } as const satisfies Partial<App>;
 
 export interface User {

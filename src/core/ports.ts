@@ -7,7 +7,7 @@
 import type { AuditStore } from './audit.js';
 import type { InitialAccessTokenStore } from './initial-access-tokens.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
-import type { App, AuthorizationCode, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
+import type { App, AuthorizationCode, ClientJwks, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -127,6 +127,26 @@ export interface RateLimiter {
   peek(key: string, limit: number): Promise<{ allowed: boolean; retryAfter: number }>;
   /** Forgets a key (a successful sign-in clears its failures). */
   reset(key: string): Promise<void>;
+}
+
+/**
+ * An app's key material for JWT client authentication (SPEC §8, RFC 7523),
+ * which storage implements, so the core never sees a sealing key or a fetch:
+ * the Secret Key sealed under GATEHOUSE_KEYS_SECRET (client_secret_jwt), and
+ * the public keys of its jwks or jwks_uri (private_key_jwt).
+ */
+export interface ClientKeys {
+  /** Seals a Secret Key into the form App.sealedSecret keeps. */
+  sealSecret(clientId: string, secret: string): string;
+  /** The Secret Key in clear, opened from App.sealedSecret; undefined when the app has none. */
+  openSecret(app: App): string | undefined;
+  /**
+   * The app's public keys: its jwks, or those its jwks_uri serves (cached).
+   * `refresh` (the assertion names a kid the cached set lacks) refetches, at
+   * most once a minute per app. Rejects, with a reason fit for a log, when
+   * the keys cannot be had (refused address, timeout, too big, not a JWKS).
+   */
+  publicKeys(app: App, options?: { refresh?: boolean }): Promise<ClientJwks>;
 }
 
 /** Everything a Gatehouse instance is made of; `http` receives it whole, core functions take slices. */

@@ -13,7 +13,8 @@ import { oauthError } from '../core/errors.js';
 import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import { coreGrants, GrantRegistry, type Grant } from '../core/grants/index.js';
-import { systemClock, type Clock, type RateLimiter, type Stores } from '../core/ports.js';
+import { systemClock, type ClientKeys, type Clock, type RateLimiter, type Stores } from '../core/ports.js';
+import { clientKeys } from '../storage/client-keys/index.js';
 import type { Signer, SigningKeyManager } from '../core/signing.js';
 import { randomId } from '../core/tokens.js';
 import { installBodyParsers } from './body-parsers.js';
@@ -54,6 +55,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Prometheus registry for /metrics; a fresh one (without process metrics) when absent. */
   metrics?: Metrics;
+  /** JWT client authentication's key material (SPEC §8); by default from GATEHOUSE_KEYS_SECRET and the SSRF-safe fetcher. */
+  clientKeys?: ClientKeys;
 }
 
 function resolveServices(deps: AppDeps): Services {
@@ -81,6 +84,7 @@ function resolveServices(deps: AppDeps): Services {
       return scopesCache.names;
     },
     ready: deps.ready ?? (async () => {}),
+    clientKeys: deps.clientKeys ?? clientKeys(deps.config),
   };
 }
 

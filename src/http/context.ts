@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { FailureLog } from '../core/failures.js';
 import type { SetupTokenStore } from '../core/first-run.js';
 import type { GrantRegistry } from '../core/grants/index.js';
-import type { Clock, RateLimiter, Stores } from '../core/ports.js';
+import type { ClientKeys, Clock, RateLimiter, Stores } from '../core/ports.js';
 import type { Signer, SigningKeyManager } from '../core/signing.js';
 import type { CookieSigner } from './cookies.js';
 import type { Metrics } from './metrics.js';
@@ -34,6 +34,8 @@ export interface Services {
   knownScopes(): Promise<ReadonlySet<string>>;
   /** Readiness: throws when the database cannot be reached. */
   ready: () => Promise<void>;
+  /** An app's sealed Secret Key and public keys, for JWT client authentication (SPEC §8). */
+  clientKeys: ClientKeys;
 }
 
 /**

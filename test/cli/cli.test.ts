@@ -142,6 +142,31 @@ describe('gatehouse command line', () => {
     }
   });
 
+  test('clients create takes --token-endpoint-auth-method, --jwks, --jwks-uri and --require-par and prints them (SPEC §8)', async () => {
+    const jwks = JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] });
+    const keyed = await gatehouse('clients', 'create', '--name', 'Keyed', '--root-domain', 'example.com', '--token-endpoint-auth-method', 'private_key_jwt', '--jwks', jwks, '--require-par', '--json');
+    assert.equal(keyed.code, 0, keyed.stderr);
+    const app = JSON.parse(keyed.stdout);
+    assert.deepEqual(
+      { method: app.token_endpoint_auth_method, jwks: app.jwks, jwks_uri: app.jwks_uri, par: app.require_pushed_authorization_requests },
+      { method: 'private_key_jwt', jwks: JSON.parse(jwks), jwks_uri: null, par: true },
+    );
+    assert.equal(created['token_endpoint_auth_method'], null);
+    assert.equal(created['require_pushed_authorization_requests'], false);
+    const byUri = await gatehouse('clients', 'create', '--name', 'ByUri', '--root-domain', 'example.com', '--jwks-uri', 'https://app.example.com/jwks.json', '--token-endpoint-auth-method', 'client_secret_jwt', '--json');
+    assert.equal(byUri.code, 0, byUri.stderr);
+    const hs = JSON.parse(byUri.stdout);
+    assert.equal(hs.jwks_uri, 'https://app.example.com/jwks.json');
+    assert.equal(hs.token_endpoint_auth_method, 'client_secret_jwt');
+    assert.equal(hs.sealed_secret, undefined);
+    const noKeys = await gatehouse('clients', 'create', '--name', 'NoKeys', '--root-domain', 'example.com', '--token-endpoint-auth-method', 'private_key_jwt');
+    assert.equal(noKeys.code, 1);
+    assert.match(noKeys.stderr, /private_key_jwt needs the app's public keys/);
+    const privateKey = await gatehouse('clients', 'create', '--name', 'Leaky', '--root-domain', 'example.com', '--jwks', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }] }));
+    assert.equal(privateKey.code, 1);
+    assert.match(privateKey.stderr, /private member "d"/);
+  });
+
   test('clients create --admin makes a client-credentials app whose token carries gatehouse:admin and opens the admin API', async () => {
     const result = await gatehouse('clients', 'create', '--name', 'Ops', '--root-domain', 'example.com', '--admin', '--json');
     assert.equal(result.code, 0, result.stderr);

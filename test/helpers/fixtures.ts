@@ -48,6 +48,11 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     idTokenAlg: 'RS256',
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
+    tokenEndpointAuthMethod: null,
+    jwks: null,
+    jwksUri: null,
+    sealedSecret: null,
+    requirePar: false,
     ...fields,
   } as App;
   return { app, secret };

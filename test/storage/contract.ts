@@ -74,6 +74,16 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         await Promise.all([s.apps.updateApp(app.clientId, { subjectType: 'public' }), s.apps.updateApp(app.clientId, { backchannelLogoutUri: null }), s.apps.updateApp(app.clientId, { postLogoutRedirectUris: [] })]);
         assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, idTokenAlg: 'EdDSA', name: 'Renamed', subjectType: 'public', backchannelLogoutUri: null, postLogoutRedirectUris: [] });
       });
+      it('keeps the client authentication and PAR settings (SPEC §8), and an update of one keeps the others', async () => {
+        const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] };
+        const { app } = makeApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks, requirePar: true, sealedSecret: '{"privateJwk":"x","encryption":"none"}' });
+        await s.apps.createApp(app);
+        assert.deepEqual(await s.apps.findApp(app.clientId), app);
+        await Promise.all([s.apps.updateApp(app.clientId, { jwks: null, jwksUri: 'https://app.example.com/jwks' }), s.apps.updateApp(app.clientId, { requirePar: false })]);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, jwks: null, jwksUri: 'https://app.example.com/jwks', requirePar: false });
+        assert.equal(await s.apps.updateApp(app.clientId, { tokenEndpointAuthMethod: null, sealedSecret: null }), true);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, jwks: null, jwksUri: 'https://app.example.com/jwks', requirePar: false, tokenEndpointAuthMethod: null, sealedSecret: null });
+      });
       it('finds nothing for an unknown client_id', async () => {
         assert.equal(await s.apps.findApp(`nobody-${randomId()}`), undefined);
       });

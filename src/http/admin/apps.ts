@@ -19,6 +19,10 @@ interface AppBody {
   id_token_signed_response_alg?: string;
   post_logout_redirect_uris?: string[];
   backchannel_logout_uri?: string | null;
+  token_endpoint_auth_method?: string | null;
+  jwks?: Record<string, unknown> | null;
+  jwks_uri?: string | null;
+  require_pushed_authorization_requests?: boolean;
   public?: boolean;
   disabled?: boolean;
 }
@@ -36,6 +40,10 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.id_token_signed_response_alg !== undefined) out.idTokenAlg = body.id_token_signed_response_alg;
   if (body.post_logout_redirect_uris !== undefined) out.postLogoutRedirectUris = body.post_logout_redirect_uris;
   if (body.backchannel_logout_uri !== undefined) out.backchannelLogoutUri = body.backchannel_logout_uri;
+  if (body.token_endpoint_auth_method !== undefined) out.tokenEndpointAuthMethod = body.token_endpoint_auth_method;
+  if (body.jwks !== undefined) out.jwks = body.jwks;
+  if (body.jwks_uri !== undefined) out.jwksUri = body.jwks_uri;
+  if (body.require_pushed_authorization_requests !== undefined) out.requirePar = body.require_pushed_authorization_requests;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }
@@ -80,7 +88,7 @@ export function appRoutes(kit: Kit): void {
     ok: { status: 201, schema: S.appWithSecret, description: 'the app, with its Secret Key (absent for public apps)' },
     handler: async (request, reply) => {
       const body = request.body as AppBody;
-      const { app, clientSecret } = await registerApp(stores, { ...settings(body), isPublic: body.public === true }, await services.knownScopes(), kit.ctx(request));
+      const { app, clientSecret } = await registerApp({ audit: stores.audit, clientKeys: services.clientKeys }, { ...settings(body), isPublic: body.public === true }, await services.knownScopes(), kit.ctx(request));
       return reply.code(201).send({ ...appJson(app), ...(clientSecret === undefined ? {} : { client_secret: clientSecret }) });
     },
   });
@@ -109,7 +117,7 @@ export function appRoutes(kit: Kit): void {
     problems: [404],
     handler: async (request) => {
       const { client_id } = request.params as ById['Params'];
-      const app = await updateApp(stores, client_id, settings(request.body as AppBody), await services.knownScopes(), kit.ctx(request));
+      const app = await updateApp({ audit: stores.audit, apps: stores.apps }, client_id, settings(request.body as AppBody), await services.knownScopes(), kit.ctx(request));
       return appJson(app);
     },
   });
@@ -161,7 +169,7 @@ export function appRoutes(kit: Kit): void {
     problems: [404],
     handler: async (request) => {
       const { client_id } = request.params as ById['Params'];
-      return { client_id, client_secret: await rotateSecret(stores, client_id, kit.ctx(request)) };
+      return { client_id, client_secret: await rotateSecret({ audit: stores.audit, apps: stores.apps, clientKeys: services.clientKeys }, client_id, kit.ctx(request)) };
     },
   });
 

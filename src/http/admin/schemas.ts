@@ -6,7 +6,7 @@
  * a 400 problem, not silently dropped.
  */
 import { AUDIT_ACTIONS, TARGET_TYPES } from '../../core/audit.js';
-import { GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES } from '../../core/model.js';
+import { GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../../core/model.js';
 
 const str = (description: string, extra: object = {}) => ({ type: 'string', description, ...extra }) as const;
 const bool = (description: string) => ({ type: 'boolean', description }) as const;
@@ -37,11 +37,30 @@ export const problem = {
   additionalProperties: false,
 } as const;
 
+/** SPEC §8: JWT client authentication settings (RFC 7591 §2), read and written with the same shapes. */
+const jwkSet = {
+  type: ['object', 'null'],
+  description: 'public keys for private_key_jwt, a JWK Set (RFC 7517 §5); never with jwks_uri',
+  required: ['keys'],
+  properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true }, minItems: 1, maxItems: 20 } },
+  additionalProperties: true,
+} as const;
+const clientAuthFields = {
+  token_endpoint_auth_method: {
+    type: ['string', 'null'],
+    enum: [...TOKEN_ENDPOINT_AUTH_METHODS, null],
+    description: 'the only client authentication accepted (SPEC §8); null: any the app has material for',
+  },
+  jwks: jwkSet,
+  jwks_uri: { type: ['string', 'null'], maxLength: 2000, description: 'https URL of its JWK Set for private_key_jwt; never with jwks' },
+} as const;
+
 export const app = {
   type: 'object',
   required: [
     'client_id', 'name', 'root_domain', 'redirect_uris', 'grant_types', 'response_types', 'scopes', 'public', 'resource_server', 'admin', 'disabled', 'owner_uid',
     'subject_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'created_at',
+    'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'require_pushed_authorization_requests',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -61,6 +80,8 @@ export const app = {
     post_logout_redirect_uris: strings('where RP-initiated logout may send the browser (exact)'),
     backchannel_logout_uri: { type: ['string', 'null'], description: 'where logout tokens are POSTed (Back-Channel Logout 1.0)' },
     created_at: time('when it was registered'),
+    ...clientAuthFields,
+    require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126)'),
   },
   additionalProperties: false,
 } as const;
@@ -83,6 +104,8 @@ const appSettings = {
   id_token_signed_response_alg: { type: 'string', enum: SIGNING_ALGS, description: 'RS256 (default), PS256, ES256 or EdDSA' },
   post_logout_redirect_uris: strings('exact post-logout redirect URIs', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
   backchannel_logout_uri: { type: ['string', 'null'], maxLength: 2000, description: 'https URL for logout tokens, or null for none' },
+  ...clientAuthFields,
+  require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126, `--require-par`)'),
 } as const;
 
 export const appCreate = {

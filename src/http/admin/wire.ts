@@ -26,6 +26,11 @@ export function appJson(app: App) {
     id_token_signed_response_alg: app.idTokenAlg,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     backchannel_logout_uri: app.backchannelLogoutUri,
+    // SPEC §8 (RFC 7591 §2, RFC 9126 §6 names); never the Secret Key, sealed or not.
+    token_endpoint_auth_method: app.tokenEndpointAuthMethod,
+    jwks: app.jwks,
+    jwks_uri: app.jwksUri,
+    require_pushed_authorization_requests: app.requirePar,
     created_at: iso(app.createdAt),
   };
 }

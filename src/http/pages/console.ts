@@ -113,7 +113,7 @@ export const consolePages: RouteModule = async (app, { services }) => {
     const values = formValues(params, field(params, 'public') === '1');
     try {
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
-      const { app: created, clientSecret } = await registerApp(stores, appInput(values, who.user.uid), await services.knownScopes(), ctx);
+      const { app: created, clientSecret } = await registerApp({ audit: stores.audit, clientKeys: services.clientKeys }, appInput(values, who.user.uid), await services.knownScopes(), ctx);
       return showApp(request, reply, who, created, { ...(clientSecret === undefined ? {} : { secret: clientSecret }), status: 201 });
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
@@ -168,7 +168,7 @@ export const consolePages: RouteModule = async (app, { services }) => {
 
   onOwnApp('rotate', async (request, reply, who, own) => {
     if (own.isPublic) return seeOther(reply, appPath(own.clientId));
-    const secret = await rotateSecret(stores, own.clientId, changeContext(services, request, { type: 'user', id: who.user.uid }));
+    const secret = await rotateSecret({ audit: stores.audit, apps: stores.apps, clientKeys: services.clientKeys }, own.clientId, changeContext(services, request, { type: 'user', id: who.user.uid }));
     return showApp(request, reply, who, own, { secret });
   });
   for (const [action, disabled] of [

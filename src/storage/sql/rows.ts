@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AppRegistration, AuthorizationCode, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenRecord } from '../../core/model.js';
+import type { App, AppRegistration, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -31,6 +31,11 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: num(row.created_at),
+    tokenEndpointAuthMethod: (row.token_endpoint_auth_method ?? null) as TokenEndpointAuthMethod | null,
+    jwks: row.jwks ? (JSON.parse(row.jwks) as ClientJwks) : null,
+    jwksUri: row.jwks_uri ?? null,
+    sealedSecret: row.sealed_secret ?? null,
+    requirePar: num(row.require_par) === 1,
     ...registrationFromRow(row),
   };
 }
@@ -56,6 +61,11 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     id_token_alg: app.idTokenAlg,
     post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
     backchannel_logout_uri: app.backchannelLogoutUri,
+    token_endpoint_auth_method: app.tokenEndpointAuthMethod,
+    jwks: app.jwks === null ? null : JSON.stringify(app.jwks),
+    jwks_uri: app.jwksUri,
+    sealed_secret: app.sealedSecret,
+    require_par: app.requirePar ? 1 : 0,
     ...registrationToRow(app),
   };
 }
@@ -99,6 +109,11 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.idTokenAlg !== undefined) row.id_token_alg = patch.idTokenAlg;
   if (patch.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(patch.postLogoutRedirectUris);
   if (patch.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = patch.backchannelLogoutUri;
+  if (patch.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = patch.tokenEndpointAuthMethod;
+  if (patch.jwks !== undefined) row.jwks = patch.jwks === null ? null : JSON.stringify(patch.jwks);
+  if (patch.jwksUri !== undefined) row.jwks_uri = patch.jwksUri;
+  if (patch.sealedSecret !== undefined) row.sealed_secret = patch.sealedSecret;
+  if (patch.requirePar !== undefined) row.require_par = patch.requirePar ? 1 : 0;
   Object.assign(row, registrationToRow(patch));
   return row;
 }

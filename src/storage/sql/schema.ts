@@ -55,6 +55,13 @@ export interface ClientsTable {
   backchannel_logout_uri: string | null;
   /** Added by 2026-12-01-20-admin-api (0/1). */
   is_admin: Generated<number>;
+  /** JWT client authentication, added by 2026-12-01-32-client-jwt-auth; jwks is JSON, sealed_secret a sealed Secret Key. */
+  token_endpoint_auth_method: string | null;
+  jwks: string | null;
+  jwks_uri: string | null;
+  sealed_secret: string | null;
+  /** Added by 2026-12-01-33-par (0/1). */
+  require_par: Generated<number>;
   /** Added by 2026-12-01-40-registration (SPEC §9): NULL for apps an operator or developer made. */
   registration: string | null;
   registration_token_hash: string | null;

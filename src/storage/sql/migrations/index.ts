@@ -15,6 +15,8 @@ import * as openidConnect from './2026-12-01-10-openid-connect.js';
 import * as signIns from './2026-12-01-11-sign-ins.js';
 import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
+import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
+import * as par from './2026-12-01-33-par.js';
 import * as registration from './2026-12-01-40-registration.js';
 
 export const migrations: Record<string, Migration> = {
@@ -29,5 +31,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-11-sign-ins': signIns,
   '2026-12-01-15-logout': logout,
   '2026-12-01-20-admin-api': adminApi,
+  '2026-12-01-32-client-jwt-auth': clientJwtAuth,
+  '2026-12-01-33-par': par,
   '2026-12-01-40-registration': registration,
 };
