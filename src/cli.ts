@@ -18,6 +18,7 @@ import { saveScope, ScopeInputError } from './core/scope-admin.js';
 import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runGc } from './jobs/gc.js';
+import { createInitialAccessToken, INITIAL_ACCESS_TOKEN_DEFAULTS } from './core/initial-access-tokens.js';
 import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
 import { createInstance, createLogger } from './server.js';
 import { announceFirstRun } from './first-run-link.js';
@@ -132,7 +133,7 @@ program
   .option('--json', 'print JSON')
   .action(async (options: { database?: string; json?: boolean }) => {
     await withDatabase(options, async (database) => {
-      const result = await runGc(database);
+      const result = await runGc(database, { dynamicClientTtlSeconds: loadConfig({ database: options.database }).dynamicClientTtlSeconds });
       if (!result.ran) {
         print(options.json === true, { ran: false, reason: result.reason }, `nothing done: ${result.reason}`);
         return;
@@ -317,6 +318,29 @@ program
           console.log(`${event.at}  ${event.actor.type}:${event.actor.id}  ${event.action}  ${event.target.type}:${event.target.id}${event.address ? `  from ${event.address}` : ''}`);
         }
       }
+    });
+  });
+
+// --- Apps that register themselves (SPEC §9) ---
+const registrationTokens = program.command('registration-tokens').description('initial access tokens for dynamic registration (GATEHOUSE_REGISTRATION=token)');
+
+registrationTokens
+  .command('create')
+  .description('make an initial access token: an app presents it as Authorization: Bearer to POST /oauth/2.0/register')
+  .option('--uses <n>', 'how many registrations it admits', String(INITIAL_ACCESS_TOKEN_DEFAULTS.uses))
+  .option('--expires <seconds>', 'how long it lives', String(INITIAL_ACCESS_TOKEN_DEFAULTS.expiresSeconds))
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (options: { uses: string; expires: string; json?: boolean; database?: string }) => {
+    const uses = Number(options.uses);
+    const expiresSeconds = Number(options.expires);
+    if (!Number.isInteger(uses) || uses < 1) throw new AppInputError(`--uses must be a whole number of 1 or more, got ${JSON.stringify(options.uses)}`);
+    if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1) throw new AppInputError(`--expires must be a whole number of seconds of 1 or more, got ${JSON.stringify(options.expires)}`);
+    await withDatabase(options, async ({ stores }) => {
+      const made = await createInitialAccessToken(stores.registrationTokens, { uses, expiresSeconds, now: Date.now() });
+      // expires_at in Unix seconds, as RFC 7591's own times (client_id_issued_at, client_secret_expires_at).
+      const expiresAt = Math.floor(made.expiresAt / 1000);
+      print(options.json === true, { token: made.token, uses: made.uses, expires_at: expiresAt }, `${made.token}\n(${made.uses} use${made.uses === 1 ? '' : 's'}, expires ${new Date(made.expiresAt).toISOString()})`);
     });
   });
 

@@ -52,6 +52,26 @@ export interface Config {
   allowPrivateFetch: boolean;
   /** GATEHOUSE_DPOP_NONCE=1: every DPoP proof must carry a nonce the server gave (RFC 9449 §8, SPEC §8). */
   dpopNonce: boolean;
+  // --- Apps that register themselves (SPEC §9) ---
+  /** GATEHOUSE_REGISTRATION: `off` (default), `token` (an initial access token is needed) or `open` (RFC 7591 §3). */
+  registration: RegistrationMode;
+  /** GATEHOUSE_REGISTRATION_RATE: registrations per client address per hour (default 20). */
+  registrationRate: number;
+  /** GATEHOUSE_DYNAMIC_CLIENT_TTL: seconds a self-registered app may go without issuing a token before the cleanup job deletes it (default 2592000). */
+  dynamicClientTtlSeconds: number;
+  /** GATEHOUSE_CLIENT_METADATA_DOCUMENTS=1: an https client_id names its metadata document (SPEC §9). */
+  clientMetadataDocuments: boolean;
+  /** GATEHOUSE_OPERATORS: comma-separated usernames who see /console/self-registered and may disable those apps. */
+  operators: string[];
+}
+
+export const REGISTRATION_MODES = ['off', 'token', 'open'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+function registrationMode(raw: string | undefined): RegistrationMode {
+  if (raw === undefined || raw === '') return 'off';
+  if (!(REGISTRATION_MODES as readonly string[]).includes(raw)) throw new ConfigError(`GATEHOUSE_REGISTRATION must be off, token or open, got ${JSON.stringify(raw)}`);
+  return raw as RegistrationMode;
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +157,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     keyPropagationSeconds: nonNegativeInt(env, 'GATEHOUSE_KEY_PROPAGATION_SECONDS', 900),
     allowPrivateFetch: isOn(env['GATEHOUSE_ALLOW_PRIVATE_FETCH']),
     dpopNonce: isOn(env['GATEHOUSE_DPOP_NONCE']),
+    registration: registrationMode(env['GATEHOUSE_REGISTRATION']),
+    registrationRate: positiveInt(env, 'GATEHOUSE_REGISTRATION_RATE', 20),
+    dynamicClientTtlSeconds: positiveInt(env, 'GATEHOUSE_DYNAMIC_CLIENT_TTL', 2_592_000),
+    clientMetadataDocuments: isOn(env['GATEHOUSE_CLIENT_METADATA_DOCUMENTS']),
+    operators: (env['GATEHOUSE_OPERATORS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
   };
   return Object.freeze(config);
 }

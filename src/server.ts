@@ -77,7 +77,7 @@ export async function createInstance(config: Readonly<Config>, overrides: Partia
       ...overrides,
     });
     // Expired and spent rows go in bounded batches, one instance at a time (src/jobs/gc.ts).
-    const gc = scheduleGc(database, config.gcIntervalSeconds * 1000, app.log);
+    const gc = scheduleGc(database, config.gcIntervalSeconds * 1000, app.log, { dynamicClientTtlSeconds: config.dynamicClientTtlSeconds });
     // Every instance sends the outbox's due back-channel logouts; a claim keeps a row to one sender.
     const logoutDelivery = scheduleLogoutDelivery(
       {

@@ -123,6 +123,11 @@ function checkPkce(params: Params, app: App, responseType: ResponseTypeName): Au
   if (responseType === 'code' && pkce === undefined && app.secretHash === null) {
     throw oauthError('invalid_request', 'code_challenge is required: public apps must use PKCE (RFC 7636)');
   }
+  // A public app that registered itself (SPEC §9, the MCP authorization profile): S256 only, never plain
+  // (RFC 9700 §2.1.1). Apps an operator made keep plain, as Baidu clients use it.
+  if (pkce !== undefined && pkce.method !== 'S256' && app.secretHash === null && app.registration) {
+    throw oauthError('invalid_request', 'code_challenge_method must be S256 for a self-registered public app');
+  }
   return pkce;
 }
 

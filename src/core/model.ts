@@ -80,10 +80,22 @@ export interface App {
   resources: string[];
   /** RFC 9068: `jwt` access tokens are signed JWTs (still a row: revocable, introspectable); `opaque` (default) as ever. */
   accessTokenFormat: AccessTokenFormat;
+  // --- Apps that register themselves (SPEC §9); absent on apps made by an operator or developer ---
+  /** How the app came to be: RFC 7591 registration or a Client ID Metadata Document; absent (null) otherwise. */
+  registration?: AppRegistration | null;
+  /** RFC 7592 §1: SHA-256 (hex) of the registration access token; never the token. */
+  registrationTokenHash?: string | null;
+  /** RFC 7591 §2 members kept as registered but not acted on (logo_uri, client_uri, software_id, …). */
+  registrationMetadata?: Record<string, string> | null;
+  /** When a self-registered app last issued a token (ms, at most hourly): GATEHOUSE_DYNAMIC_CLIENT_TTL counts from it. */
+  lastUsedAt?: number | null;
 }
 
 export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
 export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+
+export const APP_REGISTRATIONS = ['dynamic', 'metadata-document'] as const;
+export type AppRegistration = (typeof APP_REGISTRATIONS)[number];
 
 /** What a new app gets when nothing else is asked for. */
 export const APP_DEFAULTS = {

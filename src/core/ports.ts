@@ -5,6 +5,7 @@
  * the slice it uses (`Pick<TokenStore, 'findToken'>`), never the whole bag.
  */
 import type { AuditStore } from './audit.js';
+import type { InitialAccessTokenStore } from './initial-access-tokens.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
 import type { ReplayCache } from './replays.js';
 import type { App, AuthorizationCode, ClientJwks, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
@@ -166,4 +167,6 @@ export interface Stores {
   logouts: LogoutOutbox;
   /** Single-use jti values of DPoP proofs and client assertions (core/replays.ts). */
   replays: ReplayCache;
+  /** Initial access tokens of dynamic registration (SPEC §9). */
+  registrationTokens: InitialAccessTokenStore;
 }

@@ -4,6 +4,7 @@ import { oauthError, OAuthError } from './errors.js';
 import { tokenRequestKey, type TokenEndpointDpop } from './dpop-token.js';
 import type { GrantDeps, GrantRegistry } from './grants/index.js';
 import type { TokenResponse } from './issue.js';
+import type { AppUsage } from './app-usage.js';
 import { single } from './params.js';
 
 export interface TokenRequestInput extends ClientCredentialsInput {
@@ -11,7 +12,7 @@ export interface TokenRequestInput extends ClientCredentialsInput {
   proof?: { header: string | undefined; method: string };
 }
 
-export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry; dpop: TokenEndpointDpop }, input: TokenRequestInput): Promise<TokenResponse> {
+export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry; dpop: TokenEndpointDpop; usage?: AppUsage }, input: TokenRequestInput): Promise<TokenResponse> {
   const grantType = single(input.params, 'grant_type');
   if (grantType === undefined) throw oauthError('invalid_request', 'missing required parameter grant_type');
   const grant = deps.grants.get(grantType);
@@ -28,7 +29,10 @@ export async function exchangeToken(deps: GrantDeps & { grants: GrantRegistry; d
     const now = deps.clock.now();
     // SPEC §8: every grant binds its tokens to the proof's key (undefined: Bearer, as before).
     const jkt = await tokenRequestKey({ ...deps.dpop, replays: deps.stores.replays, now }, app, input.proof);
-    return await grant.exchange(deps, { app, params: input.params, now, ...(jkt === undefined ? {} : { jkt }) });
+    const response = await grant.exchange(deps, { app, params: input.params, now, ...(jkt === undefined ? {} : { jkt }) });
+    // SPEC §9: a self-registered app's last token (GATEHOUSE_DYNAMIC_CLIENT_TTL); nothing for other apps.
+    if (app.registration) deps.usage?.tokenIssued(app, now);
+    return response;
   } catch (error) {
     if (error instanceof OAuthError) error.clientId ??= app.clientId;
     throw error;

@@ -17,6 +17,7 @@ import { passportAuthEndpoints } from './endpoints/passport-auth.js';
 import { passportUserEndpoints } from './endpoints/passport-users.js';
 import { portraitEndpoint } from './endpoints/portrait.js';
 import { qrcodeEndpoint } from './endpoints/qrcode.js';
+import { registrationEndpoint } from './endpoints/registration.js';
 import { revocationEndpoint } from './endpoints/revocation.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokeninfoEndpoint } from './endpoints/tokeninfo.js';
@@ -28,6 +29,7 @@ import { errorReferencePages } from './pages/error-reference.js';
 import { homePages } from './pages/home.js';
 import { loginSuccessPage } from './pages/login-success.js';
 import { sessionPages } from './pages/session.js';
+import { selfRegisteredPages } from './pages/self-registered.js';
 
 export type RouteRow = readonly [RouteModule, object?];
 
@@ -45,6 +47,8 @@ export const ROUTES: readonly RouteRow[] = [
   [jwksEndpoint],
   [userinfoEndpoint],
   [logoutEndpoint],
+  // Apps that register themselves (SPEC §9)
+  [registrationEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],
@@ -56,6 +60,7 @@ export const ROUTES: readonly RouteRow[] = [
   [loginSuccessPage],
   [devicePage],
   [consolePages],
+  [selfRegisteredPages],
   [accountPages],
   [errorReferencePages],
   // The admin API (SPEC §10)

@@ -24,6 +24,12 @@
  * - OpenID sign-ins of token families (sign_ins) made GRACE ago whose tokens
  *   are all gone: nothing can be refreshed into an id_token with them.
  *
+ * - apps that registered themselves (SPEC §9) and issued no token for
+ *   `dynamicClientTtlSeconds` (GATEHOUSE_DYNAMIC_CLIENT_TTL; counted from
+ *   their creation when they never did), deleted through the audited change,
+ *   so their tokens are revoked and their consents forgotten with them;
+ *   initial access tokens used up or expired.
+ *
  * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
  * instance that does not get it skips this round. On SQLite there is one
  * process (or cluster workers of one machine, whose DELETEs SQLite's write
@@ -45,6 +51,8 @@ export interface GcOptions {
   batchSize?: number;
   /** Statements per table per run (default 1000): the rest waits for the next run. */
   maxBatches?: number;
+  /** GATEHOUSE_DYNAMIC_CLIENT_TTL in seconds (default 2592000). */
+  dynamicClientTtlSeconds?: number;
 }
 
 export interface GcCounts {
@@ -56,6 +64,8 @@ export interface GcCounts {
   logouts: number;
   replays: number;
   signIns: number;
+  dynamicApps: number;
+  registrationTokens: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -102,6 +112,26 @@ async function deleteOrphanSignIns(db: Kysely<Database>, before: number, limit: 
   return Number((await db.deleteFrom('sign_ins').where('family_id', 'in', batch).executeTakeFirst()).numDeletedRows);
 }
 
+/** SPEC §9: self-registered apps unused for the TTL, each deleted as the audited change deleteApp (tokens revoked). */
+async function deleteUnusedDynamicApps(db: Kysely<Database>, database: OpenedDatabase, before: number, limit: number, now: number): Promise<number> {
+  const stale = await db
+    .selectFrom('clients')
+    .select('client_id')
+    .where('registration', 'is not', null)
+    .where((eb) => eb(eb.fn.coalesce('last_used_at', 'created_at'), '<', before))
+    .limit(limit)
+    .execute();
+  let deleted = 0;
+  for (const { client_id: clientId } of stale) {
+    const outcome = await database.stores.audit.commit(
+      { kind: 'deleteApp', clientId },
+      { at: now, actor: { type: 'cli', id: 'gc' }, action: 'app.delete', target: { type: 'app', id: clientId }, address: null, requestId: null },
+    );
+    if (outcome.applied) deleted += 1;
+  }
+  return deleted;
+}
+
 async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Required<GcOptions>): Promise<GcCounts> {
   const before = options.now - GRACE_MS;
   const { batchSize, maxBatches } = options;
@@ -116,12 +146,19 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     replays: await drain(() => database.stores.replays.deleteExpired(options.now, batchSize), batchSize, maxBatches),
     // After the token sweeps above: a family whose last token just went loses its sign-in in the same run.
     signIns: await drain(() => deleteOrphanSignIns(db, before, batchSize), batchSize, maxBatches),
+    dynamicApps: await drain(() => deleteUnusedDynamicApps(db, database, options.now - options.dynamicClientTtlSeconds * 1000, batchSize, options.now), batchSize, maxBatches),
+    registrationTokens: await drain(() => database.stores.registrationTokens.deleteSpentInitialAccessTokens(options.now, batchSize), batchSize, maxBatches),
   };
 }
 
 /** One cleanup run (also `gatehouse gc`). */
 export async function runGc(database: OpenedDatabase, options: GcOptions = {}): Promise<GcResult> {
-  const resolved = { now: options.now ?? Date.now(), batchSize: options.batchSize ?? 1000, maxBatches: options.maxBatches ?? 1000 };
+  const resolved = {
+    now: options.now ?? Date.now(),
+    batchSize: options.batchSize ?? 1000,
+    maxBatches: options.maxBatches ?? 1000,
+    dynamicClientTtlSeconds: options.dynamicClientTtlSeconds ?? 2_592_000,
+  };
   if (database.dialect === 'sqlite') return { ran: true, counts: await sweep(database.db, database, resolved) };
   // The lock belongs to one PostgreSQL session: hold one pooled connection for the run.
   return database.db.connection().execute(async (connection) => {
@@ -149,12 +186,13 @@ export function scheduleGc(
   database: OpenedDatabase,
   intervalMs: number,
   log: { info(fields: object, message: string): void; error(fields: object, message: string): void },
+  options: Pick<GcOptions, 'dynamicClientTtlSeconds'> = {},
 ): GcSchedule {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout;
   const tick = () => {
-    running = runGc(database)
+    running = runGc(database, options)
       .then((result) => {
         if (result.ran && Object.values(result.counts).some((count) => count > 0)) log.info({ deleted: result.counts }, 'cleanup');
       })

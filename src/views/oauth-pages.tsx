@@ -4,6 +4,7 @@ import type { Scope } from '../core/model.js';
 import { ERROR_REFERENCE } from './error-reference.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
+import { REGISTRATION_MESSAGES } from './i18n-registration.js';
 import { scopeClaimTexts, scopeDescription } from './scope-text.js';
 import { Alert, HiddenFields, Layout, type PageContext } from './layout.js';
 
@@ -67,6 +68,8 @@ export function ConsentPage(
     extra?: preact.ComponentChildren;
     /** An OpenID Connect request (scope openid): each scope also names the claims it shares. */
     showClaims?: boolean | undefined;
+    /** SPEC §9: an app that registered itself (or a metadata-document app): say so, and where the redirect goes. */
+    selfRegistered?: { redirectHost: string | undefined } | undefined;
   },
 ) {
   const t = MESSAGES[props.ctx.lang];
@@ -76,6 +79,7 @@ export function ConsentPage(
       <section class="card">
         <h1>{t.consentTitle(props.appName)}</h1>
         {props.extra}
+        {props.selfRegistered ? <SelfRegisteredNotice ctx={props.ctx} redirectHost={props.selfRegistered.redirectHost} /> : null}
         <p>{t.consentIntro(props.appName, props.rootDomain)}</p>
         <ul class="scopes">
           {props.scopes.map((scope) => (
@@ -113,6 +117,17 @@ export function ConsentPage(
         </form>
       </section>
     </Layout>
+  );
+}
+
+/** SPEC §9 "Consent for such apps": marked as self-registered, the redirect host shown, never a logo. */
+function SelfRegisteredNotice(props: { ctx: PageContext; redirectHost: string | undefined }) {
+  const r = REGISTRATION_MESSAGES[props.ctx.lang];
+  return (
+    <div class="notice" data-self-registered="true">
+      <p>{r.selfRegisteredNotice}</p>
+      {props.redirectHost ? <p data-redirect-host={props.redirectHost}>{r.selfRegisteredRedirect(props.redirectHost)}</p> : null}
+    </div>
   );
 }
 

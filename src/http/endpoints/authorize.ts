@@ -4,6 +4,7 @@
  * the redirect back to the app (RFC 6749 §4.1, §4.2; SPEC §6).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { selfRegisteredConsent } from '../self-registered.js';
 import { AuthorizeFailure, completeAuthorization, validateAuthorizeRequest, type AuthorizeRequest, type IdTokenInput, type SignedInPerson } from '../../core/authorize.js';
 import { OAuthError, oauthError } from '../../core/errors.js';
 import { hintMatches } from '../../core/id-token-hint.js';
@@ -171,6 +172,7 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
           username: user.username,
           switchAccountHref,
           showClaims: authz.scope.includes('openid'),
+          ...selfRegisteredConsent(authz.app, authz.redirectUri),
         }),
       ),
     );

@@ -81,7 +81,7 @@ export const metadataEndpoint: RouteModule = async (app, { services }) => {
       return reply
         .header('content-type', JSON_TYPE)
         .header('cache-control', 'public, max-age=60')
-        .send(JSON.stringify(authorizationServerMetadata(services.config.issuer, scopes)));
+        .send(JSON.stringify(authorizationServerMetadata(services.config.issuer, scopes, { registration: services.config.registration !== 'off', clientMetadataDocuments: services.config.clientMetadataDocuments })));
     });
   }
 };

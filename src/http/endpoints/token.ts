@@ -1,6 +1,7 @@
 /** /oauth/2.0/token (RFC 6749 §3.2): POST form, and GET query for Baidu clients (SPEC §1). */
 import { OAuthError } from '../../core/errors.js';
 import { exchangeToken } from '../../core/token-endpoint.js';
+import { ThrottledAppUsage, usageWriteInterval } from '../../core/app-usage.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
 import { dpopHeader, offerNonce } from '../dpop.js';
@@ -17,6 +18,7 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     grants: services.grants,
     openid: { signer: services.signer, issuer: services.config.issuer, openidKey: services.openidKey },
     dpop: { proofs: services.dpopProofs, nonces: services.dpopNonces, htu: `${services.config.issuer}${TOKEN_PATH}` },
+    usage: new ThrottledAppUsage(services.stores.apps, usageWriteInterval(services.config.dynamicClientTtlSeconds), (error) => app.log.warn({ err: error }, 'could not note a self-registered app\'s use')),
   };
   endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     offerNonce(services, reply);

@@ -6,6 +6,7 @@
  * miss counts as a guess (UserCodeGuard).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { selfRegisteredConsent } from '../self-registered.js';
 import { findPendingDevice } from '../../core/device.js';
 import type { User } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
@@ -101,6 +102,7 @@ export const devicePage: RouteModule = async (app, { services }) => {
         scopes,
         username: user.username,
         extra: DeviceCodeCard({ ctx, userCode, qrSrc }),
+        ...selfRegisteredConsent(client, undefined),
       }),
     );
   };

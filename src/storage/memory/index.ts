@@ -11,6 +11,7 @@ import { MemoryAuditStore } from './audit.js';
 import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
 import { MemoryReplayCache } from './replays.js';
 import type { MemoryKeyStore } from './signing-keys.js';
+import { MemoryInitialAccessTokenStore } from './registration-tokens.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -187,6 +188,7 @@ export function createMemoryStores(options: { signingKeys?: MemoryKeyStore } = {
     sessionApps: new MemorySessionAppStore(),
     logouts: new MemoryLogoutOutbox(),
     replays: new MemoryReplayCache(),
+    registrationTokens: new MemoryInitialAccessTokenStore(),
   };
   return { ...stores, audit: new MemoryAuditStore({ ...stores, ...(options.signingKeys === undefined ? {} : { signingKeys: options.signingKeys }) }) };
 }

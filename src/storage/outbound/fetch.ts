@@ -24,6 +24,12 @@ import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-f
 export interface OutboundPolicy {
   /** GATEHOUSE_ALLOW_PRIVATE_FETCH: private and loopback addresses allowed, plain http to loopback allowed. */
   allowPrivate: boolean;
+  /**
+   * Addresses allowed although the rule forbids them (request-filtering-agent's allowIPAddressList),
+   * plain http included: a test's loopback server whose redirects to other forbidden addresses must
+   * still be refused. Never set from configuration.
+   */
+  allowAddresses?: readonly string[];
 }
 
 export interface OutboundRequest {
@@ -60,6 +66,11 @@ const filteringHttps = new RequestFilteringHttpsAgent({ keepAlive: false });
 const plainHttp = new http.Agent({ keepAlive: false });
 const plainHttps = new https.Agent({ keepAlive: false });
 
+function listedAgent(secure: boolean, allowIPAddressList: readonly string[]): http.Agent {
+  const options = { keepAlive: false, allowIPAddressList: [...allowIPAddressList] };
+  return secure ? new RequestFilteringHttpsAgent(options) : new RequestFilteringHttpAgent(options);
+}
+
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost') return true;
@@ -73,7 +84,7 @@ export function refusalReason(url: URL, policy: OutboundPolicy): string | undefi
   if (url.protocol === 'https:') return undefined;
   if (url.protocol !== 'http:') return `the scheme ${url.protocol} is not fetched`;
   if (!isLoopbackHost(url.hostname)) return 'plain http is fetched only from a loopback host';
-  if (!policy.allowPrivate) return 'loopback and private addresses are not fetched unless GATEHOUSE_ALLOW_PRIVATE_FETCH=1';
+  if (!policy.allowPrivate && !(policy.allowAddresses ?? []).includes(url.hostname.replace(/^\[|\]$/g, ''))) return 'loopback and private addresses are not fetched unless GATEHOUSE_ALLOW_PRIVATE_FETCH=1';
   return undefined;
 }
 
@@ -83,7 +94,7 @@ function once(url: URL, request: OutboundRequest, policy: OutboundPolicy, deadli
   const reason = refusalReason(url, policy);
   if (reason !== undefined) return Promise.reject(new OutboundRefused(reason));
   const secure = url.protocol === 'https:';
-  const agent = policy.allowPrivate ? (secure ? plainHttps : plainHttp) : secure ? filteringHttps : filteringHttp;
+  const agent = policy.allowPrivate ? (secure ? plainHttps : plainHttp) : policy.allowAddresses?.length ? listedAgent(secure, policy.allowAddresses) : secure ? filteringHttps : filteringHttp;
   const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
   const headers: Record<string, string> = { 'user-agent': 'Gatehouse', ...request.headers };
   if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));

@@ -20,6 +20,7 @@ import { SqlAuditStore } from './audit.js';
 import { SqlReplayCache } from './replays.js';
 import type { Change } from '../../core/audit.js';
 import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
+import { SqlInitialAccessTokenStore } from './registration-tokens.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -116,6 +117,7 @@ function openSqlite(url: string): OpenedDatabase {
     sessionApps: new SqlSessionAppStore(db),
     logouts: new SqlLogoutOutbox(db),
     replays: new SqlReplayCache(db),
+    registrationTokens: new SqlInitialAccessTokenStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
@@ -161,6 +163,7 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
     sessionApps: new SqlSessionAppStore(db),
     logouts: new SqlLogoutOutbox(db),
     replays: new SqlReplayCache(db),
+    registrationTokens: new SqlInitialAccessTokenStore(db),
   };
   return {
     dialect: 'postgres',

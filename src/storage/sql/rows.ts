@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { AccessTokenFormat, App, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
+import type { AccessTokenFormat, App, AppRegistration, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -40,6 +40,7 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     // SPEC §8.
     resources: JSON.parse(row.resources) as string[],
     accessTokenFormat: row.access_token_format as AccessTokenFormat,
+    ...registrationFromRow(row),
   };
 }
 
@@ -73,7 +74,28 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     // SPEC §8.
     resources: JSON.stringify(app.resources),
     access_token_format: app.accessTokenFormat,
+    ...registrationToRow(app),
   };
+}
+
+// --- Apps that register themselves (SPEC §9): present only on such apps, so other apps read exactly as before ---
+function registrationFromRow(row: Selectable<ClientsTable>): Partial<App> {
+  if (row.registration === null || row.registration === undefined) return {};
+  return {
+    registration: row.registration as AppRegistration,
+    registrationTokenHash: row.registration_token_hash,
+    registrationMetadata: row.registration_metadata ? (JSON.parse(row.registration_metadata) as Record<string, string>) : null,
+    lastUsedAt: numOrNull(row.last_used_at),
+  };
+}
+
+function registrationToRow(app: Partial<App>): Updateable<ClientsTable> {
+  const row: Updateable<ClientsTable> = {};
+  if (app.registration !== undefined) row.registration = app.registration;
+  if (app.registrationTokenHash !== undefined) row.registration_token_hash = app.registrationTokenHash;
+  if (app.registrationMetadata !== undefined) row.registration_metadata = app.registrationMetadata === null ? null : JSON.stringify(app.registrationMetadata);
+  if (app.lastUsedAt !== undefined) row.last_used_at = app.lastUsedAt;
+  return row;
 }
 
 /** The columns a partial app update touches. */
@@ -104,6 +126,7 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   // SPEC §8.
   if (patch.resources !== undefined) row.resources = JSON.stringify(patch.resources);
   if (patch.accessTokenFormat !== undefined) row.access_token_format = patch.accessTokenFormat;
+  Object.assign(row, registrationToRow(patch));
   return row;
 }
 

@@ -67,6 +67,12 @@ export interface ClientsTable {
   /** Added by 2026-12-01-34-resources-jwt-access-tokens: JSON array (RFC 8707 allow-list); `opaque` or `jwt` (RFC 9068). */
   resources: Generated<string>;
   access_token_format: Generated<string>;
+  /** Added by 2026-12-01-40-registration (SPEC §9): NULL for apps an operator or developer made. */
+  registration: string | null;
+  registration_token_hash: string | null;
+  /** JSON object of RFC 7591 members kept as registered. */
+  registration_metadata: string | null;
+  last_used_at: number | null;
 }
 
 export interface ConsentsTable {
@@ -197,6 +203,15 @@ export interface LogoutOutboxTable {
   claim: string | null;
 }
 
+/** Initial access tokens (SPEC §9), added by 2026-12-01-40-registration. */
+export interface RegistrationTokensTable {
+  id: number;
+  secret_hash: string;
+  uses_left: number;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -212,4 +227,5 @@ export interface Database {
   session_apps: SessionAppsTable;
   logout_outbox: LogoutOutboxTable;
   used_jtis: UsedJtisTable;
+  registration_tokens: RegistrationTokensTable;
 }
