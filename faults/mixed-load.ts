@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Browser, redirectParams } from '../test/helpers/browserless-flow.js';
+import { Browser, redirectParams, type PageResponse } from '../test/helpers/browserless-flow.js';
 
 export interface LoadTarget {
   /** The instance for the next request (a round-robin over several, or one). */
@@ -30,9 +30,33 @@ export class Tally {
     const key = `${name} ${status}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (expected.includes(status)) return true;
-    this.unexpectedCount += 1;
-    if (this.unexpected.length < 50) this.unexpected.push(`${key} ${detail}`.slice(0, 400));
+    this.reject(`${key} ${detail}`);
     return false;
+  }
+
+  reject(what: string): void {
+    this.unexpectedCount += 1;
+    if (this.unexpected.length < 50) this.unexpected.push(what.slice(0, 400));
+  }
+
+  /**
+   * Set while a fault is injected (the crash suites). A cycle of a worker that
+   * overlaps it may meet 503 temporarily_unavailable, and the knock-on 4xx of
+   * a flow cut in the middle (a code never exchanged, an approval never
+   * saved); those are counted as tolerated. Never tolerated: a 5xx other than
+   * 503, a 503 without temporarily_unavailable, a connection error.
+   */
+  fault = false;
+  faultEpoch = 0;
+  tolerated = 0;
+
+  startFault(): void {
+    this.fault = true;
+    this.faultEpoch += 1;
+  }
+
+  endFault(): void {
+    this.fault = false;
   }
 
   byStatus(): Map<string, number> {
@@ -47,7 +71,20 @@ export class Tally {
 
 type Json = Record<string, unknown>;
 
-async function call(tally: Tally, name: string, url: string, init: RequestInit, expected: readonly number[], error?: string): Promise<{ status: number; json: Json; headers: Headers } | undefined> {
+/** Where a request's answer is noted: the tally, or a worker that judges its cycle as a whole. */
+interface Recorder {
+  note(name: string, status: number | string, expected: readonly (number | string)[], detail?: string): boolean;
+}
+
+// An OAuth error or page names the code; /health says which dependency is gone.
+const UNAVAILABLE = /temporarily_unavailable|"database":"unreachable"/;
+
+/** A page's answer noted; a 503 page must name temporarily_unavailable. */
+function notePage(recorder: Recorder, name: string, page: PageResponse, expected: readonly number[]): boolean {
+  return recorder.note(name, page.status, expected, page.status === 503 && !UNAVAILABLE.test(page.body) ? `503 without temporarily_unavailable: ${page.body.slice(0, 200)}` : page.body.slice(0, 200));
+}
+
+async function call(tally: Recorder, name: string, url: string, init: RequestInit, expected: readonly number[], error?: string): Promise<{ status: number; json: Json; headers: Headers } | undefined> {
   let response: Response;
   try {
     response = await fetch(url, { redirect: 'manual', ...init });
@@ -62,7 +99,7 @@ async function call(tally: Tally, name: string, url: string, init: RequestInit, 
   } catch {
     // a page, not JSON
   }
-  const ok = tally.note(name, response.status, expected, text.slice(0, 200));
+  const ok = tally.note(name, response.status, expected, response.status === 503 && !UNAVAILABLE.test(text) ? `503 without temporarily_unavailable: ${text.slice(0, 200)}` : text.slice(0, 200));
   if (ok && error !== undefined && json['error'] !== error) tally.note(`${name} error=${String(json['error'])}`, 'wrong error', [], text.slice(0, 200));
   return { status: response.status, json, headers: response.headers };
 }
@@ -79,13 +116,45 @@ const pkce = () => {
 };
 
 /** One worker's state: a browser signed in once (a fresh sign-in now and then). */
-export class Worker {
+export class Worker implements Recorder {
   private browser: Browser | undefined;
   private cycle = 0;
   /** Access tokens answered 200, for a check afterwards (capped). */
   readonly answered: string[] = [];
+  /** This cycle's unexpected answers, judged when it ends (Tally.fault). */
+  private misses: { status: number | string; what: string }[] = [];
+  private readonly tally: Recorder;
 
-  constructor(private readonly target: LoadTarget, private readonly tally: Tally, private readonly keep = 0) {}
+  constructor(private readonly target: LoadTarget, private readonly counts: Tally, private readonly keep = 0) {
+    this.tally = this;
+  }
+
+  note(name: string, status: number | string, expected: readonly (number | string)[], detail = ''): boolean {
+    this.counts.total += 1;
+    const key = `${name} ${status}`;
+    this.counts.counts.set(key, (this.counts.counts.get(key) ?? 0) + 1);
+    if (expected.includes(status)) return true;
+    this.misses.push({ status, what: `${key} ${detail}` });
+    return false;
+  }
+
+  /** Runs one cycle and judges its unexpected answers: tolerated only when it overlapped a fault. */
+  private async judged(run: () => Promise<void>): Promise<void> {
+    const epoch = this.counts.faultEpoch;
+    const faultAtStart = this.counts.fault;
+    this.misses = [];
+    try {
+      await run();
+    } catch (cause) {
+      this.misses.push({ status: 'exception', what: `cycle threw: ${String(cause)}` });
+    }
+    const overlapped = faultAtStart || this.counts.fault || this.counts.faultEpoch !== epoch;
+    for (const miss of this.misses) {
+      const forgivable = miss.status === 503 ? !miss.what.includes('503 without') : typeof miss.status === 'number' ? miss.status < 500 : miss.status === 'exception';
+      if (overlapped && forgivable) this.counts.tolerated += 1;
+      else this.counts.reject(miss.what);
+    }
+  }
 
   private creds() {
     return { client_id: this.target.client.client_id, client_secret: this.target.client.client_secret };
@@ -100,9 +169,9 @@ export class Worker {
       const browser = new Browser(this.target.base());
       Object.defineProperty(browser, 'base', { get: () => this.target.base() });
       const page = await browser.request('/login');
-      this.tally.note('GET /login', page.status, [200]);
+      if (!notePage(this, 'GET /login', page, [200])) throw new Error(`GET /login ${page.status}`);
       const done = await browser.submit(page, { username: this.target.person.username, password: this.target.person.password });
-      this.tally.note('POST /login', done.status, [303]);
+      if (!notePage(this, 'POST /login', done, [303])) throw new Error(`POST /login ${done.status}`);
       this.browser = browser;
     }
     return this.browser;
@@ -119,7 +188,7 @@ export class Worker {
     if (this.cycle % 10 === 0) {
       await call(this.tally, 'revoke', `${this.target.base()}/oauth/2.0/revoke`, form({ token, ...this.creds() }), [200]);
       const after = await call(this.tally, 'introspect revoked', `${this.target.base()}/oauth/2.0/introspect`, form({ token, ...this.creds() }), [200]);
-      if (after !== undefined && after.json['active'] !== false) this.tally.note('introspect revoked active', String(after.json['active']), [false as unknown as string]);
+      if (after?.status === 200 && after.json['active'] !== false) this.tally.note('introspect revoked active', String(after.json['active']), [false as unknown as string]);
       this.answered.splice(this.answered.indexOf(token), 1);
     }
   }
@@ -132,7 +201,7 @@ export class Worker {
     const params = { response_type: 'code', client_id: this.target.client.client_id, redirect_uri: this.target.redirectUri, scope: 'basic openid', code_challenge: challenge, code_challenge_method: 'S256', nonce, state: 's' };
     let page = await browser.request(`/oauth/2.0/authorize?${new URLSearchParams(params)}`);
     if (page.status === 200 && page.body.includes('name="decision"')) page = await browser.submit(page, { decision: 'approve' });
-    if (!this.tally.note('authorize code', page.status, [302], page.body.slice(0, 200))) return;
+    if (!notePage(this, 'authorize code', page, [302])) return;
     const code = redirectParams(page.location!).get('code');
     if (code === null) return void this.tally.note('authorize code without code', 'no code', [], page.location!);
     const exchanged = await call(this.tally, 'token authorization_code', `${this.target.base()}/oauth/2.0/token`, form({ grant_type: 'authorization_code', code, redirect_uri: this.target.redirectUri, code_verifier: verifier, ...this.creds() }), [200]);
@@ -166,7 +235,7 @@ export class Worker {
   async implicit(): Promise<void> {
     const browser = await this.signedIn();
     const page = await browser.request(`/oauth/2.0/authorize?${new URLSearchParams({ response_type: 'token', client_id: this.target.client.client_id, redirect_uri: this.target.redirectUri, scope: 'basic', state: 'i' })}`);
-    if (!this.tally.note('authorize token', page.status, [302], page.body.slice(0, 200))) return;
+    if (!notePage(this, 'authorize token', page, [302])) return;
     const token = redirectParams(page.location!, 'fragment').get('access_token');
     if (token === null) this.tally.note('authorize token without token', 'none', []);
     else this.remember(token);
@@ -185,7 +254,7 @@ export class Worker {
     let page = await browser.request('/oauth/2.0/device');
     page = await browser.submit(page, { user_code: userCode });
     if (page.body.includes('name="decision"')) page = await browser.submit(page, { decision: 'approve' });
-    this.tally.note('device page approve', page.status, [200], page.body.slice(0, 200));
+    notePage(this, 'device page approve', page, [200]);
     await sleep(interval * 1000 + 50);
     const polled = await call(this.tally, 'token device', `${this.target.base()}/oauth/2.0/token`, form(pollParams), [200]);
     this.remember(polled?.json['access_token']);
@@ -195,7 +264,7 @@ export class Worker {
     const browser = await this.signedIn();
     for (const [path, status] of [['/', 200], ['/account', 200], ['/oauth/2.0/errors', 200], ['/oauth/2.0/errors/invalid_grant', 200], ['/static/gatehouse.css', 200]] as const) {
       const page = await browser.request(path);
-      this.tally.note(`GET ${path}`, page.status, [status]);
+      notePage(this, `GET ${path}`, page, [status]);
     }
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/oauth/2.0/jwks', '/health']) {
       await call(this.tally, `GET ${path}`, `${this.target.base()}${path}`, {}, [200]);
@@ -211,27 +280,25 @@ export class Worker {
 
   async once(deviceInterval: number): Promise<void> {
     this.cycle += 1;
-    await this.clientCredentials();
-    await this.codeFlow();
-    if (this.cycle % 2 === 0) await this.implicit();
-    if (this.cycle % 4 === 0) await this.device(deviceInterval);
-    if (this.cycle % 3 === 0) await this.pages();
-    if (this.cycle % 6 === 0) await this.askedForErrors();
+    await this.judged(async () => {
+      await this.clientCredentials();
+      await this.codeFlow();
+      if (this.cycle % 2 === 0) await this.implicit();
+      if (this.cycle % 4 === 0) await this.device(deviceInterval);
+      if (this.cycle % 3 === 0) await this.pages();
+      if (this.cycle % 6 === 0) await this.askedForErrors();
+    });
   }
 }
 
 /** `workers` loops of Worker.once until `until()` (checked between cycles), a pause of `pauseMs` between cycles. */
-export async function mixedLoad(target: LoadTarget, options: { workers: number; until: () => boolean; pauseMs?: number; deviceInterval?: number; keep?: number }): Promise<{ tally: Tally; answered: string[] }> {
-  const tally = new Tally();
+export async function mixedLoad(target: LoadTarget, options: { workers: number; until: () => boolean; pauseMs?: number; deviceInterval?: number; keep?: number; tally?: Tally }): Promise<{ tally: Tally; answered: string[] }> {
+  const tally = options.tally ?? new Tally();
   const workers = Array.from({ length: options.workers }, () => new Worker(target, tally, options.keep ?? 0));
   await Promise.all(
     workers.map(async (worker) => {
       while (!options.until()) {
-        try {
-          await worker.once(options.deviceInterval ?? 1);
-        } catch (cause) {
-          tally.note('cycle threw', 'exception', [], String(cause));
-        }
+        await worker.once(options.deviceInterval ?? 1);
         if (options.pauseMs) await sleep(options.pauseMs);
       }
     }),

@@ -45,6 +45,7 @@ const PG_BASE = process.env['GATEHOUSE_TEST_DATABASE_URL'] ?? 'postgres://postgr
 interface Sample {
   t: number;
   rssMb: number;
+  heapUsedMb: number;
   fds: number;
   lagP99Ms: number;
   lagMaxMs: number;
@@ -137,6 +138,7 @@ async function soak(backend: 'sqlite' | 'postgres') {
       const sample: Sample = {
         t: Math.round((Date.now() - started) / 1000),
         rssMb: Math.round(rssMb(pid) * 10) / 10,
+        heapUsedMb: Math.round(metric(metrics, 'gatehouse_nodejs_heap_size_used_bytes') / 104857.6) / 10,
         fds: readdirSync(`/proc/${pid}/fd`).length,
         lagP99Ms: Math.round(metric(metrics, 'gatehouse_nodejs_eventloop_lag_p99_seconds') * 1e4) / 10,
         lagMaxMs: Math.round(metric(metrics, 'gatehouse_nodejs_eventloop_lag_max_seconds') * 1e4) / 10,
@@ -145,7 +147,7 @@ async function soak(backend: 'sqlite' | 'postgres') {
         requests,
       };
       samples.push(sample);
-      console.log(`[${backend}] t=${sample.t}s rss=${sample.rssMb}MB fds=${sample.fds} lag p99=${sample.lagP99Ms}ms max=${sample.lagMaxMs}ms db=${(bytes / 1048576).toFixed(1)}MB tokens=${rows} requests=${requests}`);
+      console.log(`[${backend}] t=${sample.t}s rss=${sample.rssMb}MB heap=${sample.heapUsedMb}MB fds=${sample.fds} lag p99=${sample.lagP99Ms}ms max=${sample.lagMaxMs}ms db=${(bytes / 1048576).toFixed(1)}MB tokens=${rows} requests=${requests}`);
     }
   })();
   const [{ tally, answered }] = await Promise.all([loadPromise, sampler]);
@@ -162,24 +164,37 @@ async function soak(backend: 'sqlite' | 'postgres') {
   const warm = samples.filter((s) => s.t >= MINUTES * 60 * 0.15);
   const span = warm.length > 1 ? warm[warm.length - 1]!.t - warm[0]!.t : 0;
   const third = Math.max(1, Math.floor(warm.length / 3));
-  const trend = (pick: (s: Sample) => number) => ({
-    first: Math.round(mean(warm.slice(0, third).map(pick)) * 100) / 100,
-    last: Math.round(mean(warm.slice(-third).map(pick)) * 100) / 100,
-    fitted: Math.round(slope(warm.map((s) => ({ t: s.t, y: pick(s) }))) * span * 100) / 100,
+  const firstThird = warm.slice(0, third);
+  const lastThird = warm.slice(-third);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  // Memory is a sawtooth (V8 collects late, then RSS drops by tens of MB), so a fitted line over
+  // it says little: a leak shows as a rising floor — the lowest value of the last third above
+  // the lowest of the first — and as a rising peak.
+  const floorAndPeak = (pick: (s: Sample) => number) => ({
+    floorFirst: round(Math.min(...firstThird.map(pick))),
+    floorLast: round(Math.min(...lastThird.map(pick))),
+    peakFirst: round(Math.max(...firstThird.map(pick))),
+    peakLast: round(Math.max(...lastThird.map(pick))),
+    fitted: round(slope(warm.map((s) => ({ t: s.t, y: pick(s) }))) * span),
   });
-  const rss = trend((s) => s.rssMb);
-  const fds = trend((s) => s.fds);
-  const lag = trend((s) => s.lagP99Ms);
+  const rss = floorAndPeak((s) => s.rssMb);
+  const heap = floorAndPeak((s) => s.heapUsedMb);
+  const fds = floorAndPeak((s) => s.fds);
+  const lag = { first: median(firstThird.map((s) => s.lagP99Ms)), last: median(lastThird.map((s) => s.lagP99Ms)) };
   // Bytes the database grew by per token row written, in the first and the last third: the
   // rows themselves are kept (a day of grace, src/jobs/gc.ts), so the size grows with them, but
   // each row must cost the same at the end as at the start (no bloat on top of the rows).
   const perRow = (part: Sample[]) => (part.length < 2 ? 0 : (part[part.length - 1]!.dbBytes - part[0]!.dbBytes) / Math.max(part[part.length - 1]!.tokenRows - part[0]!.tokenRows, 1));
   const bytesPerRow = { first: perRow(warm.slice(0, third + 1)), last: perRow(warm.slice(-third - 1)) };
-  const rssBudget = Math.max(20, rss.first * 0.1);
+  const rssBudget = Math.max(20, rss.floorFirst * 0.1);
+  const heapBudget = Math.max(10, heap.floorFirst * 0.1);
   const checks = {
-    [`RSS grows < ${rssBudget.toFixed(0)} MB after warm-up (fitted ${rss.fitted} MB; first third ${rss.first}, last third ${rss.last})`]: rss.fitted < rssBudget && rss.last - rss.first < rssBudget,
-    [`open fds grow < 5 after warm-up (fitted ${fds.fitted}; first ${fds.first}, last ${fds.last})`]: fds.fitted < 5 && fds.last - fds.first < 5,
-    [`event-loop p99 lag last third <= first third x1.5 + 10 ms (first ${lag.first} ms, last ${lag.last} ms)`]: lag.last <= lag.first * 1.5 + 10,
+    [`RSS floor and peak rise < ${rssBudget.toFixed(0)} MB after warm-up (floor ${rss.floorFirst} → ${rss.floorLast} MB, peak ${rss.peakFirst} → ${rss.peakLast} MB; fitted line ${rss.fitted} MB)`]:
+      rss.floorLast - rss.floorFirst < rssBudget && rss.peakLast - rss.peakFirst < rssBudget,
+    [`V8 heap used floor rises < ${heapBudget.toFixed(0)} MB after warm-up (floor ${heap.floorFirst} → ${heap.floorLast} MB, peak ${heap.peakFirst} → ${heap.peakLast} MB; fitted line ${heap.fitted} MB)`]: heap.floorLast - heap.floorFirst < heapBudget,
+    [`open fds do not grow after warm-up (${fds.floorFirst}–${fds.peakFirst} → ${fds.floorLast}–${fds.peakLast})`]: fds.peakLast - fds.peakFirst < 5,
+    [`event-loop p99 lag, median of the last third <= first third x1.5 + 10 ms (first ${lag.first} ms, last ${lag.last} ms)`]: lag.last <= lag.first * 1.5 + 10,
     [`database growth per token row written does not rise > 25 % (first third ${bytesPerRow.first.toFixed(0)} B/row, last third ${bytesPerRow.last.toFixed(0)} B/row)`]: bytesPerRow.last <= bytesPerRow.first * 1.25 + 64,
     [`no unexpected answer (${tally.unexpectedCount} of ${tally.total})`]: tally.unexpectedCount === 0,
     [`every kept token still valid (${answered.length} checked, ${lost.length} invalid)`]: lost.length === 0,
