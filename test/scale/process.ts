@@ -24,7 +24,8 @@ export async function gatehouse(args: string[], env: Record<string, string>): Pr
   return stdout;
 }
 
-export async function serve(args: string[], env: Record<string, string>, port: number): Promise<ServeProcess> {
+/** `timeoutMs`: how long to wait for /health (a loaded machine starts tsx slowly). */
+export async function serve(args: string[], env: Record<string, string>, port: number, timeoutMs = 30_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), ...args], {
     env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +44,7 @@ export async function serve(args: string[], env: Record<string, string>, port: n
       return Promise.race([exited, sleep(15_000).then(() => 'still running after 15 s')]);
     },
   };
-  for (let attempt = 0; attempt < 300; attempt += 1) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
     if (child.exitCode !== null) throw new Error(`gatehouse serve exited with ${child.exitCode}:\n${output}`);
     try {
       if ((await fetch(`${url}/health`)).status === 200) return proc;
@@ -53,7 +54,7 @@ export async function serve(args: string[], env: Record<string, string>, port: n
     await sleep(100);
   }
   await proc.stop('SIGKILL');
-  throw new Error(`gatehouse serve did not answer /health within 30 s:\n${output}`);
+  throw new Error(`gatehouse serve did not answer /health within ${timeoutMs / 1000} s:\n${output}`);
 }
 
 /** The pids of a process's direct children whose command line mentions `needle`. */
