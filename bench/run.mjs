@@ -34,6 +34,7 @@ import { cpuSeconds, peakRssMb, startServer, stopServer, waitReady } from './lib
 import { idTokenVerifier, measureSignatures, verifyFile } from './lib/id-tokens.mjs';
 import { openidTable, resultsTable, targetsTable } from './lib/report.mjs';
 import { runWrk } from './lib/wrk.mjs';
+import { clientAssertions, dpopProofs, es256Key } from './lib/signed.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -48,7 +49,11 @@ const PEERS = (env.BENCH_PEERS ?? 'raw-http,fastify-raw,oidc-provider,node-oauth
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
 const PG_URL = env.GATEHOUSE_BENCH_DATABASE_URL || undefined;
 const pass = (name) => ONLY === undefined || ONLY.has(name);
-const ALL = env.BENCH_ENDPOINTS ? env.BENCH_ENDPOINTS.split(',').map((e) => e.trim()) : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh', 'code exchange + openid'];
+/** The sender-constrained rows (issue 17): client credentials with a DPoP proof, with private_key_jwt, and issuing a JWT access token. */
+const CONSTRAINED = ['token + DPoP', 'token + private_key_jwt', 'token (JWT access token)'];
+const ALL = env.BENCH_ENDPOINTS
+  ? env.BENCH_ENDPOINTS.split(',').map((e) => e.trim())
+  : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh', 'code exchange + openid', ...CONSTRAINED];
 /** The id_token rows (issue 13): a code exchange with scope openid, per id_token alg. */
 const OPENID_ALGS = ['RS256', 'ES256'];
 const openidEndpoint = (alg) => `code exchange + openid (${alg})`;
@@ -289,6 +294,14 @@ function seed(databaseUrl, openidAlgs = []) {
   return { clientId: app.client_id, clientSecret: app.client_secret, uid: user.uid, openid };
 }
 
+/** The apps of the sender-constrained rows: one authenticating with private_key_jwt (its public key inline), one issuing JWT access tokens. */
+function seedConstrained(databaseUrl, key) {
+  const made = (args) => JSON.parse(cli(databaseUrl, ['clients', 'create', '--root-domain', 'example.com', '--grant-types', 'client_credentials', '--scopes', 'basic', ...args, '--json']));
+  const pkjwt = made(['--name', 'bench private_key_jwt', '--token-endpoint-auth-method', 'private_key_jwt', '--jwks', JSON.stringify({ keys: [key.publicJwk] })]);
+  const jwt = made(['--name', 'bench jwt', '--access-token-format', 'jwt']);
+  return { pkjwt: { clientId: pkjwt.client_id }, jwt: { clientId: jwt.client_id, clientSecret: jwt.client_secret } };
+}
+
 function startGatehouse(databaseUrl, logLevel, label) {
   const port = nextPort++;
   const server = startServer({
@@ -341,6 +354,52 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
           if (r.status !== 200 || r.json?.active !== true) throw new Error(`introspect: HTTP ${r.status} ${r.text.slice(0, 200)}`);
         };
         await measure(row('introspect'), server, fixed(introspectUrl, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
+      }
+    }
+
+    // The sender-constrained rows (issue 17): as the token row, plus the proof or the assertion
+    // the server verifies (one ES256 signature check each, and a jti remembered once), or the
+    // JWT it signs. Proofs and assertions are signed before the window, one per request.
+    const constrained = CONSTRAINED.filter((endpoint) => endpoints.includes(endpoint));
+    if (constrained.length > 0) {
+      const key = await es256Key();
+      const extra = seedConstrained(databaseUrl, key);
+      const body = 'grant_type=client_credentials&scope=basic';
+      const wanted = Math.ceil((Number.isFinite(cc?.rps) ? cc.rps : 30_000) * 1.2);
+      const signedRow = async (endpoint, sign, wrkEnv, expectType) => {
+        const warm = join(TMP, `${label}-${endpoint.replace(/\W+/g, '-')}-warmup.txt`);
+        const measured = join(TMP, `${label}-${endpoint.replace(/\W+/g, '-')}.txt`);
+        const started = Date.now();
+        writeFileSync(warm, (await sign(wanted * WARMUP)).join('\n') + '\n');
+        writeFileSync(measured, (await sign(wanted * DURATION)).join('\n') + '\n');
+        log(`  signed ${wanted * (WARMUP + DURATION)} for ${endpoint} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        const check = async () => {
+          const [one] = await sign(1);
+          const r = await fetch(tokenUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...(wrkEnv.BENCH_AUTHORIZATION ? { authorization: wrkEnv.BENCH_AUTHORIZATION } : {}), ...(wrkEnv.BENCH_HEADER ? { [wrkEnv.BENCH_HEADER]: one } : {}) },
+            body: wrkEnv.BENCH_HEADER ? body : `${wrkEnv.BENCH_BODY}${one}`,
+          });
+          const json = await r.json().catch(() => undefined);
+          if (r.status !== 200 || json?.token_type !== expectType) throw new Error(`${endpoint}: HTTP ${r.status} ${JSON.stringify(json)?.slice(0, 200)}`);
+        };
+        const run = { BENCH_TOKEN_TYPE: expectType, ...wrkEnv };
+        await measure(row(endpoint), server, { url: tokenUrl, script: 'signed-per-request.lua', env: { ...run, BENCH_IN: measured }, warmupEnv: { ...run, BENCH_IN: warm } }, check);
+      };
+      if (constrained.includes('token + DPoP')) {
+        await signedRow('token + DPoP', (count) => dpopProofs(key, tokenUrl, count), { BENCH_HEADER: 'DPoP', BENCH_BODY: body, BENCH_AUTHORIZATION: auth }, 'DPoP');
+      }
+      if (constrained.includes('token + private_key_jwt')) {
+        const prefix = `${body}&client_id=${extra.pkjwt.clientId}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
+        await signedRow('token + private_key_jwt', (count) => clientAssertions(key, extra.pkjwt.clientId, tokenUrl, count), { BENCH_BODY: prefix }, 'Bearer');
+      }
+      if (constrained.includes('token (JWT access token)')) {
+        const jwtAuth = basic(extra.jwt.clientId, extra.jwt.clientSecret);
+        const jwtIssue = async () => {
+          const r = await post(tokenUrl, jwtAuth, body);
+          if (r.status !== 200 || r.json?.access_token?.split('.').length !== 3) throw new Error(`token (JWT): HTTP ${r.status} ${r.text.slice(0, 200)}`);
+        };
+        await measure(row('token (JWT access token)'), server, fixed(tokenUrl, 'POST', body, jwtAuth), jwtIssue);
       }
     }
 

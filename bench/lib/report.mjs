@@ -125,6 +125,11 @@ export function targetsTable(rows, signatures) {
     const peerRs = rows.find((r) => r.server === 'oidc-provider' && r.endpoint === 'code exchange + openid (RS256)' && r.valid);
     add('code exchange + openid (RS256) ≥ 2 × oidc-provider’s', rs && peerRs ? rs : undefined, rs && peerRs ? rs.rps / peerRs.rps : NaN, 2, rs && peerRs && rs.rps / peerRs.rps >= 2);
   }
+  // Issue 17: the sender-constrained rows, each ≥ 0.25 × raw (their CPU µs per request is in the table above).
+  for (const endpoint of ['token + DPoP', 'token + private_key_jwt', 'token (JWT access token)']) {
+    const row = gh(endpoint);
+    if (row) add(`${endpoint} ≥ 0.25 × raw node:http`, row, raw ? row.rps / raw.rps : NaN, 0.25, raw && row.rps / raw.rps >= 0.25);
+  }
   const pg = find('gatehouse', 'token', 'postgres');
   add('PostgreSQL client_credentials ≥ 1 × oidc-provider (in-memory)', pg, pg && oidc ? pg.rps / oidc.rps : NaN, 1, pg && oidc && pg.rps / oidc.rps >= 1);
 
