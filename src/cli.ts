@@ -162,6 +162,7 @@ clients
   .option('--id-token-alg <alg>', 'id_token signing algorithm: RS256 (default), PS256, ES256 or EdDSA')
   .option('--post-logout-redirect-uri <uri>', 'where RP-initiated logout may send the browser (repeatable)', collect)
   .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed (Back-Channel Logout 1.0)')
+  .option('--require-dpop', 'every token request must carry a DPoP proof (RFC 9449)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -183,6 +184,7 @@ clients
           idTokenAlg: options.idTokenAlg,
           postLogoutRedirectUris: options.postLogoutRedirectUri,
           backchannelLogoutUri: options.backchannelLogoutUri,
+          requireDpop: options.requireDpop === true,
         },
         known,
         cliContext(),

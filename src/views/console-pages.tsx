@@ -27,6 +27,8 @@ export interface AppFormValues {
   idTokenAlg: string;
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string;
+  /** SPEC §8 `--require-dpop`. */
+  requireDpop: boolean;
 }
 
 export function formValuesOf(app: App): AppFormValues {
@@ -42,6 +44,7 @@ export function formValuesOf(app: App): AppFormValues {
     idTokenAlg: app.idTokenAlg,
     postLogoutRedirectUris: app.postLogoutRedirectUris,
     backchannelLogoutUri: app.backchannelLogoutUri ?? '',
+    requireDpop: app.requireDpop,
   };
 }
 
@@ -57,6 +60,7 @@ export const NEW_APP_VALUES: AppFormValues = {
   idTokenAlg: APP_DEFAULTS.idTokenAlg,
   postLogoutRedirectUris: [],
   backchannelLogoutUri: '',
+  requireDpop: APP_DEFAULTS.requireDpop,
 };
 
 function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
@@ -147,6 +151,10 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
         checked={v.scopes}
       />
       <OpenIdFields ctx={props.ctx} values={v} />
+      <div class="check">
+        <input type="checkbox" id="require_dpop" name="require_dpop" value="1" checked={v.requireDpop} />
+        <label for="require_dpop">{s.appRequireDpop}</label>
+      </div>
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

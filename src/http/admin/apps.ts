@@ -19,6 +19,7 @@ interface AppBody {
   id_token_signed_response_alg?: string;
   post_logout_redirect_uris?: string[];
   backchannel_logout_uri?: string | null;
+  require_dpop?: boolean;
   public?: boolean;
   disabled?: boolean;
 }
@@ -36,6 +37,7 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.id_token_signed_response_alg !== undefined) out.idTokenAlg = body.id_token_signed_response_alg;
   if (body.post_logout_redirect_uris !== undefined) out.postLogoutRedirectUris = body.post_logout_redirect_uris;
   if (body.backchannel_logout_uri !== undefined) out.backchannelLogoutUri = body.backchannel_logout_uri;
+  if (body.require_dpop !== undefined) out.requireDpop = body.require_dpop;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }

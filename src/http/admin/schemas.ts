@@ -42,6 +42,7 @@ export const app = {
   required: [
     'client_id', 'name', 'root_domain', 'redirect_uris', 'grant_types', 'response_types', 'scopes', 'public', 'resource_server', 'admin', 'disabled', 'owner_uid',
     'subject_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'created_at',
+    'require_dpop',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -60,6 +61,7 @@ export const app = {
     id_token_signed_response_alg: { type: 'string', enum: SIGNING_ALGS, description: 'the algorithm its id_tokens are signed with' },
     post_logout_redirect_uris: strings('where RP-initiated logout may send the browser (exact)'),
     backchannel_logout_uri: { type: ['string', 'null'], description: 'where logout tokens are POSTed (Back-Channel Logout 1.0)' },
+    require_dpop: bool('made with `clients create --require-dpop`: every token request must carry a DPoP proof (RFC 9449)'),
     created_at: time('when it was registered'),
   },
   additionalProperties: false,
@@ -83,6 +85,7 @@ const appSettings = {
   id_token_signed_response_alg: { type: 'string', enum: SIGNING_ALGS, description: 'RS256 (default), PS256, ES256 or EdDSA' },
   post_logout_redirect_uris: strings('exact post-logout redirect URIs', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
   backchannel_logout_uri: { type: ['string', 'null'], maxLength: 2000, description: 'https URL for logout tokens, or null for none' },
+  require_dpop: bool('every token request must carry a DPoP proof (RFC 9449; default false)'),
 } as const;
 
 export const appCreate = {

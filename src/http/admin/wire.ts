@@ -26,6 +26,7 @@ export function appJson(app: App) {
     id_token_signed_response_alg: app.idTokenAlg,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     backchannel_logout_uri: app.backchannelLogoutUri,
+    require_dpop: app.requireDpop,
     created_at: iso(app.createdAt),
   };
 }

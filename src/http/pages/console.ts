@@ -36,6 +36,7 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     idTokenAlg: field(params, 'id_token_signed_response_alg'),
     postLogoutRedirectUris: lines(field(params, 'post_logout_redirect_uris')),
     backchannelLogoutUri: field(params, 'backchannel_logout_uri').trim(),
+    requireDpop: field(params, 'require_dpop') === '1',
   };
 }
 
@@ -143,6 +144,7 @@ export const consolePages: RouteModule = async (app, { services }) => {
         ...(values.idTokenAlg !== '' ? { idTokenAlg: values.idTokenAlg } : {}),
         postLogoutRedirectUris,
         backchannelLogoutUri: values.backchannelLogoutUri === '' ? null : values.backchannelLogoutUri,
+        requireDpop: values.requireDpop,
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
       await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);
