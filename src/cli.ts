@@ -172,6 +172,7 @@ clients
   // SPEC §8.
   .option('--resource <uri>', 'a resource it may ask for (RFC 8707; repeatable; default any)', collect)
   .option('--access-token-format <format>', 'opaque (default) or jwt (RFC 9068)')
+  .option('--require-dpop', 'every token request must carry a DPoP proof (RFC 9449)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -199,6 +200,7 @@ clients
           requirePar: options.requirePar === true,
           resources: options.resource,
           accessTokenFormat: options.accessTokenFormat,
+          requireDpop: options.requireDpop === true,
         },
         known,
         cliContext(),

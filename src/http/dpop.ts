@@ -5,7 +5,8 @@
  * on, and the DPoP challenge of a protected resource (§7.1).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DPOP_ALGS } from '../core/dpop.js';
+import { checkProof, DPOP_ALGS } from '../core/dpop.js';
+import { oauthError } from '../core/errors.js';
 import type { Services } from './context.js';
 
 /** The DPoP header; repeated headers come joined by a comma, which the proof check refuses (§4.3 item 1). */
@@ -30,4 +31,17 @@ const quoted = (value: string) => value.replace(/["\\]/g, '');
 /** RFC 9449 §7.1: `DPoP error="…", error_description="…", algs="…"` (error first, as SPEC §8 writes it). */
 export function dpopChallenge(error: string, description: string): string {
   return `DPoP error="${error}", error_description="${quoted(description)}", algs="${DPOP_ALGS.join(' ')}"`;
+}
+
+/**
+ * RFC 9449 §7.1: the proof beside an `Authorization: DPoP` token, checked
+ * for this request and (by ath) this token; returns its key's thumbprint or
+ * throws invalid_dpop_proof / use_dpop_nonce.
+ */
+export async function resourceProofKey(services: Services, request: FastifyRequest, accessToken: string): Promise<string> {
+  const header = dpopHeader(request);
+  if (header === undefined || header === '') throw oauthError('invalid_dpop_proof', 'the DPoP scheme needs a DPoP proof header');
+  const deps = { proofs: services.dpopProofs, replays: services.stores.replays, nonces: services.dpopNonces, now: services.clock.now() };
+  const { jkt } = await checkProof(deps, { header, htm: request.method, htu: requestHtu(services.config.issuer, request), accessToken });
+  return jkt;
 }

@@ -28,6 +28,8 @@ export interface AppFormValues extends TokenFieldValues {
   idTokenAlg: string;
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string;
+  /** SPEC §8 `--require-dpop`. */
+  requireDpop: boolean;
 }
 
 export function formValuesOf(app: App): AppFormValues {
@@ -44,6 +46,7 @@ export function formValuesOf(app: App): AppFormValues {
     postLogoutRedirectUris: app.postLogoutRedirectUris,
     backchannelLogoutUri: app.backchannelLogoutUri ?? '',
     ...tokenFieldValuesOf(app),
+    requireDpop: app.requireDpop,
   };
 }
 
@@ -60,6 +63,7 @@ export const NEW_APP_VALUES: AppFormValues = {
   postLogoutRedirectUris: [],
   backchannelLogoutUri: '',
   ...tokenFieldValuesOf(APP_DEFAULTS),
+  requireDpop: APP_DEFAULTS.requireDpop,
 };
 
 function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
@@ -169,6 +173,10 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
       />
       <OpenIdFields ctx={props.ctx} values={v} />
       <TokenFields ctx={props.ctx} values={v} />
+      <div class="check">
+        <input type="checkbox" id="require_dpop" name="require_dpop" value="1" checked={v.requireDpop} />
+        <label for="require_dpop">{s.appRequireDpop}</label>
+      </div>
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { accessTokenHash } from '../../src/core/dpop.js';
+import { authorize, Browser, redirectParams } from './browserless-flow.js';
 
 export interface ProofKey {
   alg: 'ES256' | 'EdDSA' | 'RS256' | 'PS256';
@@ -65,4 +66,27 @@ export async function hmacProof(key: ProofKey, options: ProofOptions): Promise<s
   return new SignJWT(claims)
     .setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: key.publicJwk } as never)
     .sign(new TextEncoder().encode('a shared secret of thirty-two bytes!!'));
+}
+
+/**
+ * The code flow of a confidential app (client_secret_post) whose token
+ * request carries a DPoP proof of `key`: the tokens come back bound to it.
+ */
+export async function boundCodeTokens(
+  base: string,
+  client: { clientId: string; clientSecret: string; redirectUri: string },
+  person: { username: string; password: string },
+  key: ProofKey,
+  scope = 'basic email',
+): Promise<{ access_token: string; refresh_token?: string; token_type: string }> {
+  const final = await authorize(new Browser(base), { response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope }, person);
+  const code = redirectParams(final.location!).get('code')!;
+  const tokenUrl = `${base}/oauth/2.0/token`;
+  const response = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await makeProof(key, { htu: tokenUrl }) },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, client_id: client.clientId, client_secret: client.clientSecret }),
+  });
+  if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
+  return response.json() as Promise<{ access_token: string; refresh_token?: string; token_type: string }>;
 }

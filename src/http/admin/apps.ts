@@ -25,6 +25,7 @@ interface AppBody {
   require_pushed_authorization_requests?: boolean;
   resources?: string[];
   access_token_format?: string;
+  require_dpop?: boolean;
   public?: boolean;
   disabled?: boolean;
 }
@@ -48,6 +49,7 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.require_pushed_authorization_requests !== undefined) out.requirePar = body.require_pushed_authorization_requests;
   if (body.resources !== undefined) out.resources = body.resources;
   if (body.access_token_format !== undefined) out.accessTokenFormat = body.access_token_format;
+  if (body.require_dpop !== undefined) out.requireDpop = body.require_dpop;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }

@@ -62,6 +62,7 @@ export const app = {
     'subject_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'created_at',
     'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'require_pushed_authorization_requests',
     'resources', 'access_token_format',
+    'require_dpop',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -82,6 +83,7 @@ export const app = {
     backchannel_logout_uri: { type: ['string', 'null'], description: 'where logout tokens are POSTed (Back-Channel Logout 1.0)' },
     resources: strings('the resources it may ask for (RFC 8707); empty: any'),
     access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque, or jwt (RFC 9068 signed access tokens)' },
+    require_dpop: bool('made with `clients create --require-dpop`: every token request must carry a DPoP proof (RFC 9449)'),
     created_at: time('when it was registered'),
     ...clientAuthFields,
     require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126)'),
@@ -111,6 +113,7 @@ const appSettings = {
   require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126, `--require-par`)'),
   resources: strings('resources it may ask for (RFC 8707): absolute URIs without fragment; empty: any', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
   access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque (default) or jwt (RFC 9068)' },
+  require_dpop: bool('every token request must carry a DPoP proof (RFC 9449; default false)'),
 } as const;
 
 export const appCreate = {

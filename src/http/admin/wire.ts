@@ -34,6 +34,7 @@ export function appJson(app: App) {
     require_pushed_authorization_requests: app.requirePar,
     resources: app.resources,
     access_token_format: app.accessTokenFormat,
+    require_dpop: app.requireDpop,
     created_at: iso(app.createdAt),
   };
 }

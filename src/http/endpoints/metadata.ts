@@ -7,6 +7,7 @@
  * (test/resource/metadata.test.ts says which of them answer today).
  */
 import { CLAIMS_SUPPORTED } from '../../core/claims.js';
+import { DPOP_ALGS } from '../../core/dpop.js';
 import { SIGNING_ALGS, SUBJECT_TYPES } from '../../core/model.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
@@ -63,7 +64,8 @@ export function authorizationServerMetadata(
     authorization_response_iss_parameter_supported: true,
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
-    dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+    // RFC 9449 §5.1: the algorithms the proof check accepts, from the same list.
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
     client_id_metadata_document_supported: options.clientMetadataDocuments,
     service_documentation: `${issuer}/oauth/2.0/errors`,
     ui_locales_supported: ['en', 'zh-CN'],

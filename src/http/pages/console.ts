@@ -39,6 +39,7 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     // SPEC §8.
     resources: lines(field(params, 'resources')),
     accessTokenFormat: field(params, 'access_token_format'),
+    requireDpop: field(params, 'require_dpop') === '1',
   };
 }
 
@@ -150,6 +151,7 @@ export const consolePages: RouteModule = async (app, { services }) => {
         // SPEC §8: an empty select keeps the app's format.
         resources: values.resources,
         ...(values.accessTokenFormat !== '' ? { accessTokenFormat: values.accessTokenFormat } : {}),
+        requireDpop: values.requireDpop,
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
       await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);
