@@ -50,6 +50,8 @@ export interface Config {
    * http to a loopback host (SPEC §9; tests and labs only).
    */
   allowPrivateFetch: boolean;
+  /** GATEHOUSE_PAR_TTL: seconds a pushed authorization request's request_uri lives (RFC 9126 §2.2, default 60). */
+  parTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +136,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     keysSecret: keysSecret(env['GATEHOUSE_KEYS_SECRET']),
     keyPropagationSeconds: nonNegativeInt(env, 'GATEHOUSE_KEY_PROPAGATION_SECONDS', 900),
     allowPrivateFetch: isOn(env['GATEHOUSE_ALLOW_PRIVATE_FETCH']),
+    parTtlSeconds: positiveInt(env, 'GATEHOUSE_PAR_TTL', 60),
   };
   return Object.freeze(config);
 }

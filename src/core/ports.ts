@@ -6,6 +6,7 @@
  */
 import type { AuditStore } from './audit.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
+import type { PushedRequestStore } from './pushed-requests.js';
 import type { App, AuthorizationCode, ClientJwks, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -163,4 +164,6 @@ export interface Stores {
   sessionApps: SessionAppStore;
   /** Back-channel logouts to deliver, kept until delivered or given up. */
   logouts: LogoutOutbox;
+  /** Pushed authorization requests (RFC 9126, SPEC §8). */
+  pushedRequests: PushedRequestStore;
 }

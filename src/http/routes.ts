@@ -13,6 +13,7 @@ import { jwksEndpoint } from './endpoints/jwks.js';
 import { logoutEndpoint } from './endpoints/logout.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { metricsEndpoint } from './endpoints/metrics.js';
+import { parEndpoint } from './endpoints/par.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
 import { passportUserEndpoints } from './endpoints/passport-users.js';
 import { qrcodeEndpoint } from './endpoints/qrcode.js';
@@ -44,6 +45,8 @@ export const ROUTES: readonly RouteRow[] = [
   [jwksEndpoint],
   [userinfoEndpoint],
   [logoutEndpoint],
+  // Pushed authorization requests (SPEC §8, RFC 9126)
+  [parEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],

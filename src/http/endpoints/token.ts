@@ -2,6 +2,7 @@
 import { OAuthError } from '../../core/errors.js';
 import { exchangeToken } from '../../core/token-endpoint.js';
 import type { RouteModule } from '../context.js';
+import { clientCredentials } from '../client-credentials.js';
 import { endpoint } from '../endpoint.js';
 import { JSON_TYPE, sendJsonError } from '../errors.js';
 
@@ -18,7 +19,7 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
   };
   endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     try {
-      const response = await exchangeToken(deps, { authorization: request.headers.authorization, params });
+      const response = await exchangeToken(deps, clientCredentials(services, TOKEN_PATH, request.headers.authorization, params));
       // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
       return reply
         .header('content-type', JSON_TYPE)

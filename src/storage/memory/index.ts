@@ -9,6 +9,7 @@ import type { AppStore, CodeStore, ConsentStore, ScopeStore, Stores, TokenStore,
 import { MemoryDeviceStore } from './devices.js';
 import { MemoryAuditStore } from './audit.js';
 import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
+import { MemoryPushedRequestStore } from './pushed-requests.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -182,6 +183,7 @@ export function createMemoryStores(): Stores {
     tokens: new MemoryTokenStore(),
     devices: new MemoryDeviceStore(),
     sessionApps: new MemorySessionAppStore(),
+    pushedRequests: new MemoryPushedRequestStore(),
     logouts: new MemoryLogoutOutbox(),
   };
   return { ...stores, audit: new MemoryAuditStore(stores) };

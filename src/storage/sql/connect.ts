@@ -19,6 +19,7 @@ import { SqlDeviceStore } from './devices.js';
 import { SqlAuditStore } from './audit.js';
 import type { Change } from '../../core/audit.js';
 import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
+import { SqlPushedRequestStore } from './pushed-requests.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -114,6 +115,7 @@ function openSqlite(url: string): OpenedDatabase {
     devices: new SqlDeviceStore(db),
     sessionApps: new SqlSessionAppStore(db),
     logouts: new SqlLogoutOutbox(db),
+    pushedRequests: new SqlPushedRequestStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
@@ -158,6 +160,7 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
     audit: new SqlAuditStore(db, { committed: (change) => forgetChangedApp(apps, change), beforeRevoke: () => tokens.flushPending() }),
     sessionApps: new SqlSessionAppStore(db),
     logouts: new SqlLogoutOutbox(db),
+    pushedRequests: new SqlPushedRequestStore(db),
   };
   return {
     dialect: 'postgres',

@@ -178,6 +178,18 @@ export interface LogoutOutboxTable {
   claim: string | null;
 }
 
+/** Pushed authorization requests (RFC 9126), added by 2026-12-01-33-par. */
+export interface PushedRequestsTable {
+  id: number;
+  secret_hash: string;
+  client_id: string;
+  /** JSON object of the authorize parameters. */
+  params: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -192,4 +204,5 @@ export interface Database {
   sign_ins: SignInsTable;
   session_apps: SessionAppsTable;
   logout_outbox: LogoutOutboxTable;
+  pushed_requests: PushedRequestsTable;
 }
