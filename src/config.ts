@@ -63,6 +63,8 @@ export interface Config {
   clientMetadataDocuments: boolean;
   /** GATEHOUSE_OPERATORS: comma-separated usernames who see /console/self-registered and may disable those apps. */
   operators: string[];
+  /** GATEHOUSE_PAR_TTL: seconds a pushed authorization request's request_uri lives (RFC 9126 §2.2, default 60). */
+  parTtlSeconds: number;
 }
 
 export const REGISTRATION_MODES = ['off', 'token', 'open'] as const;
@@ -162,6 +164,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     dynamicClientTtlSeconds: positiveInt(env, 'GATEHOUSE_DYNAMIC_CLIENT_TTL', 2_592_000),
     clientMetadataDocuments: isOn(env['GATEHOUSE_CLIENT_METADATA_DOCUMENTS']),
     operators: (env['GATEHOUSE_OPERATORS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    parTtlSeconds: positiveInt(env, 'GATEHOUSE_PAR_TTL', 60),
   };
   return Object.freeze(config);
 }

@@ -138,7 +138,11 @@ function checkOpenIdImplicit(responseType: ResponseTypeName, scope: readonly str
   if (nonce === undefined) throw oauthError('invalid_request', `missing required parameter nonce: response_type ${responseType} requires it (OpenID Connect Core §3.2.2.1)`);
 }
 
-export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Params, referer: string | undefined): Promise<AuthorizeRequest> {
+/**
+ * `pushed`: the parameters came from a pushed request (RFC 9126), not from
+ * the front channel; an app made with --require-par accepts only those.
+ */
+export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Params, referer: string | undefined, options: { pushed?: boolean } = {}): Promise<AuthorizeRequest> {
   // 1. Who is asking: failures here are shown on a page.
   const clientId = onPage(() => single(params, 'client_id'));
   if (clientId === undefined) throw new AuthorizeFailure(oauthError('invalid_request', 'missing required parameter client_id'));
@@ -146,6 +150,12 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
   if (app === undefined) throw new AuthorizeFailure(oauthError('invalid_client', `unknown client_id ${clientId}`));
   if (app.disabled) {
     const error = oauthError('invalid_client', 'this app is disabled');
+    error.clientId = clientId;
+    throw new AuthorizeFailure(error);
+  }
+  // SPEC §8 / RFC 9126 §5: such an app's front-channel parameters are not trusted, so this is shown on a page.
+  if (app.requirePar && options.pushed !== true) {
+    const error = oauthError('invalid_request', 'this app must push its authorization requests (PAR, RFC 9126): send client_id and a request_uri from /oauth/2.0/par');
     error.clientId = clientId;
     throw new AuthorizeFailure(error);
   }

@@ -29,7 +29,12 @@ export class ClientAuthSettingError extends Error {
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const PUBLIC_KTY = ['RSA', 'EC', 'OKP'];
 /** Bound what one app may make every verification walk through. */
-const MAX_KEYS = 20;
+export const MAX_KEYS = 20;
+
+/** The private member a JWK carries (it is then no public key), if any. */
+export const privateMemberOf = (jwk: Record<string, unknown>): string | undefined => PRIVATE_MEMBERS.find((member) => member in jwk);
+/** A key private_key_jwt may verify with: RSA, EC or OKP, public (never one that could act as an HMAC secret, RFC 8725 §2.1). */
+export const isPublicJwk = (jwk: Record<string, unknown>): boolean => typeof jwk['kty'] === 'string' && PUBLIC_KTY.includes(jwk['kty']) && privateMemberOf(jwk) === undefined;
 const MAX_JWKS_CHARS = 64 * 1024;
 
 function parseJwks(value: unknown): ClientJwks | null {
@@ -51,7 +56,7 @@ function parseJwks(value: unknown): ClientJwks | null {
     if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new ClientAuthSettingError(`jwks key ${index} is not a JWK object`, 'jwks');
     const jwk = key as Record<string, unknown>;
     if (typeof jwk['kty'] !== 'string' || !PUBLIC_KTY.includes(jwk['kty'])) throw new ClientAuthSettingError(`jwks key ${index}: kty must be RSA, EC or OKP (public keys only)`, 'jwks');
-    const secret = PRIVATE_MEMBERS.find((member) => member in jwk);
+    const secret = privateMemberOf(jwk);
     if (secret !== undefined) throw new ClientAuthSettingError(`jwks key ${index} carries the private member "${secret}": register public keys only`, 'jwks');
     return { ...jwk };
   });

@@ -8,6 +8,7 @@ import type { AuditStore } from './audit.js';
 import type { InitialAccessTokenStore } from './initial-access-tokens.js';
 import type { LogoutOutbox, SessionAppStore } from './logout.js';
 import type { ReplayCache } from './replays.js';
+import type { PushedRequestStore } from './pushed-requests.js';
 import type { App, AuthorizationCode, ClientJwks, Consent, DeviceAuthorization, NewDeviceAuthorization, NewToken, Scope, SignInContext, TokenRecord, User } from './model.js';
 
 export interface Clock {
@@ -169,4 +170,6 @@ export interface Stores {
   replays: ReplayCache;
   /** Initial access tokens of dynamic registration (SPEC §9). */
   registrationTokens: InitialAccessTokenStore;
+  /** Pushed authorization requests (RFC 9126, SPEC §8). */
+  pushedRequests: PushedRequestStore;
 }

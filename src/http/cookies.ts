@@ -43,6 +43,15 @@ export class CookieSigner {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /** A MAC of `value` for `purpose` under the shared key (a pushed request carried through the sign-in and consent forms). */
+  macFor(purpose: string, value: string): string {
+    return this.mac(`${purpose}|${value}`);
+  }
+
+  verifyFor(purpose: string, value: string, mac: string): boolean {
+    return this.verify(`${purpose}|${value}`, mac);
+  }
+
   options(maxAge?: number): SerializeOptions {
     const options: SerializeOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: this.secure };
     if (maxAge !== undefined) options.maxAge = maxAge;

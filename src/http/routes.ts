@@ -13,6 +13,7 @@ import { jwksEndpoint } from './endpoints/jwks.js';
 import { logoutEndpoint } from './endpoints/logout.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { metricsEndpoint } from './endpoints/metrics.js';
+import { parEndpoint } from './endpoints/par.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
 import { passportUserEndpoints } from './endpoints/passport-users.js';
 import { portraitEndpoint } from './endpoints/portrait.js';
@@ -49,6 +50,8 @@ export const ROUTES: readonly RouteRow[] = [
   [logoutEndpoint],
   // Apps that register themselves (SPEC §9)
   [registrationEndpoint],
+  // Pushed authorization requests (SPEC §8, RFC 9126)
+  [parEndpoint],
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],

@@ -7,55 +7,21 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
+import { UnsecuredJWT } from 'jose';
 import { authenticateClient, type ClientCredentialsInput } from '../../src/core/client-auth.js';
-import { JWT_BEARER_ASSERTION, type AssertionContext, type AssertionReplays } from '../../src/core/client-assertion.js';
+import type { AssertionContext } from '../../src/core/client-assertion.js';
 import type { App } from '../../src/core/model.js';
 import { clientKeys } from '../../src/storage/client-keys/index.js';
 import { createMemoryStores } from '../../src/storage/memory/index.js';
 import { basic, makeApp, rejectsWith, T0 } from '../helpers/fixtures.js';
+import { claims as baseClaims, form, keyPair, replayCache, seconds, sign, type KeyPair } from '../helpers/assertions.js';
 
 const ISSUER = 'https://gatehouse.test';
 const TOKEN_URL = `${ISSUER}/oauth/2.0/token`;
 const KEYS_SECRET = 'k'.repeat(40);
 const keys = clientKeys({ keysSecret: KEYS_SECRET });
 
-/** A test double of the replay cache port (stores.replays): first use of a key wins until it expires. */
-function replayCache(): AssertionReplays {
-  const seen = new Map<string, number>();
-  return {
-    async firstUse(key, expiresAt, now) {
-      const until = seen.get(key);
-      if (until !== undefined && until > now) return false;
-      seen.set(key, expiresAt);
-      return true;
-    },
-  };
-}
-
-interface KeyPair {
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-async function keyPair(alg: string, kid: string): Promise<KeyPair> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg } };
-}
-
-const seconds = (ms: number) => Math.floor(ms / 1000);
-
-function claims(clientId: string, overrides: Record<string, unknown> = {}) {
-  return { iss: clientId, sub: clientId, aud: ISSUER, jti: `jti-${Math.random()}`, exp: seconds(T0) + 60, iat: seconds(T0), ...overrides };
-}
-
-async function sign(key: CryptoKey | Uint8Array, alg: string, payload: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ alg, ...header }).sign(key);
-}
-
-function form(assertion: string, extra: Record<string, string> = {}): ClientCredentialsInput['params'] {
-  return { client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion, ...extra };
-}
+const claims = (clientId: string, overrides: Record<string, unknown> = {}) => baseClaims(clientId, ISSUER, overrides);
 
 describe('JWT client authentication (RFC 7523)', () => {
   let es: KeyPair;

@@ -69,7 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     dir,
     async createApp(input = {}) {
       const known = new Set((await stores.scopes.listScopes()).map((scope) => scope.name));
-      const { app, clientSecret } = await registerApp(stores, { name: 'Test App', rootDomain: 'example.com', ...input }, known, TEST_CONTEXT());
+      const { app, clientSecret } = await registerApp({ audit: stores.audit, clientKeys: instance.services.clientKeys }, { name: 'Test App', rootDomain: 'example.com', ...input }, known, TEST_CONTEXT());
       return { app, clientId: app.clientId, clientSecret };
     },
     async createUser(username = `user${++userCounter}_${process.pid}`, password = 'correct horse battery') {

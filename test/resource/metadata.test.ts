@@ -8,7 +8,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
  * not answer yet, so it fails, and must be updated, the day they land.
  */
 // PAR (RFC 9126) comes with issue 14; until then its advertised URL (SPEC §7 lists it) answers 404.
-export const NOT_YET_SERVED = ['pushed_authorization_request_endpoint'];
+export const NOT_YET_SERVED: string[] = [];
 
 /** SPEC §7 Discovery: what both documents carry beyond SPEC §1. */
 export function openidFields(issuer: string): Record<string, unknown> {
@@ -47,6 +47,8 @@ for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/ope
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type')!, /^application\/json/);
     const methods = ['client_secret_post', 'client_secret_basic', 'none'];
+    // SPEC §8: private_key_jwt's asymmetric algorithms, and HS256 for client_secret_jwt; never none.
+    const assertionAlgs = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256'];
     assert.deepEqual(metadata, {
       issuer,
       authorization_endpoint: `${issuer}/oauth/2.0/authorize`,
@@ -59,8 +61,12 @@ for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/ope
       response_modes_supported: ['query', 'fragment', 'form_post'],
       code_challenge_methods_supported: ['S256', 'plain'],
       token_endpoint_auth_methods_supported: [...methods, 'private_key_jwt', 'client_secret_jwt'],
-      revocation_endpoint_auth_methods_supported: methods,
-      introspection_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_methods_supported: [...methods, 'private_key_jwt', 'client_secret_jwt'],
+      introspection_endpoint_auth_methods_supported: [...methods, 'private_key_jwt', 'client_secret_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+      revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+      introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+      require_pushed_authorization_requests: false,
       scopes_supported: ['basic', 'email', 'netdisk', 'offline_access', 'openid', 'profile'],
       service_documentation: `${issuer}/oauth/2.0/errors`,
       ui_locales_supported: ['en', 'zh-CN'],

@@ -21,12 +21,14 @@ import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
 import { sendAuthorizationResponse, sendAuthorizeFailure } from '../authorization-response.js';
 import { pageContext } from '../page-context.js';
+import { redeemRequestUri } from '../../core/par.js';
+import { continuationFor, isContinuation } from '../pushed-continuation.js';
 import { sendPage } from '../send-page.js';
 import { csrfFor, csrfValid, currentUser, signInFromForm } from '../sign-in.js';
 
 export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
 /** Fields of our own forms; everything else is the app's request, carried through the forms. */
-const FORM_FIELDS = new Set(['csrf_token', '_step', '_t', 'username', 'password', 'decision', 'lang']);
+const FORM_FIELDS = new Set(['csrf_token', '_step', '_t', 'username', 'password', 'decision', 'lang', '_par']);
 
 /** The app's own parameters, to post back unchanged with each form (a repeatable one, RFC 8707 `resource`, with every value). */
 function carried(params: Params): Record<string, string | string[]> {
@@ -81,10 +83,18 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     return sendAuthorizeFailure(services, request, reply, failure);
   };
 
-  endpoint(app, AUTHORIZE_PATH, ['GET', 'POST'], 'page', async (request, reply, params) => {
+  endpoint(app, AUTHORIZE_PATH, ['GET', 'POST'], 'page', async (request, reply, frontChannel) => {
     let authz: AuthorizeRequest;
+    let params = frontChannel;
+    // RFC 9126 §4: a request_uri stands for the pushed request, used up now; its forms carry it on (pushed-continuation.ts).
+    let pushed = isContinuation(services, carried(frontChannel), frontChannel['_par'], services.clock.now());
     try {
-      authz = await validateAuthorizeRequest(validateDeps, params, request.headers.referer);
+      if (frontChannel['request_uri'] !== undefined) {
+        const own = Object.fromEntries(Object.entries(frontChannel).filter(([name]) => FORM_FIELDS.has(name) && name !== '_par'));
+        params = { ...own, ...(await redeemRequestUri({ requests: stores.pushedRequests, now: services.clock.now() }, frontChannel)) };
+        pushed = true;
+      }
+      authz = await validateAuthorizeRequest(validateDeps, params, request.headers.referer, { pushed });
     } catch (error) {
       if (error instanceof AuthorizeFailure) return sendAuthorizeFailure(services, request, reply, error);
       throw error;
@@ -104,7 +114,7 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     const now = services.clock.now();
     const rawStart = Number(params['_t']);
     const startedAt = step !== undefined && Number.isSafeInteger(rawStart) && rawStart <= now ? rawStart : now;
-    const hidden = { ...carried(params), _t: String(startedAt) };
+    const hidden = { ...carried(params), _t: String(startedAt), ...(pushed ? { _par: continuationFor(services, carried(params), now) } : {}) };
     const form = (req: FastifyRequest) => ({ ctx, action: AUTHORIZE_PATH, csrfToken: csrfFor(services, req, reply), hidden });
 
     let signedIn = await currentUser(services, request);

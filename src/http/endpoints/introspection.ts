@@ -3,6 +3,7 @@ import { OAuthError } from '../../core/errors.js';
 import { introspect } from '../../core/introspection.js';
 import type { RouteModule } from '../context.js';
 import { endOfTurn } from '../end-of-turn.js';
+import { clientCredentials } from '../client-credentials.js';
 import { endpoint } from '../endpoint.js';
 import { JSON_TYPE, sendJsonError } from '../errors.js';
 
@@ -16,7 +17,7 @@ export const introspectionEndpoint: RouteModule = async (app, { services }) => {
       await endOfTurn();
       const answer = await introspect(
         { apps: stores.apps, tokens: stores.tokens, users: stores.users, issuer: config.issuer, now: clock.now() },
-        { authorization: request.headers.authorization, params },
+        clientCredentials(services, INTROSPECTION_PATH, request.headers.authorization, params),
       );
       // RFC 7662 §2.2 answers JSON; what a token grants must not be cached.
       return reply.header('content-type', JSON_TYPE).header('cache-control', 'no-store').header('pragma', 'no-cache').send(JSON.stringify(answer));

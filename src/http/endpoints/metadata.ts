@@ -8,6 +8,7 @@
  */
 import { CLAIMS_SUPPORTED } from '../../core/claims.js';
 import { DPOP_ALGS } from '../../core/dpop.js';
+import { ASYMMETRIC_ALGS, SECRET_ALGS } from '../../core/client-assertion.js';
 import { SIGNING_ALGS, SUBJECT_TYPES } from '../../core/model.js';
 import type { RouteModule } from '../context.js';
 import { endpoint } from '../endpoint.js';
@@ -15,8 +16,10 @@ import { JSON_TYPE } from '../errors.js';
 
 /** SPEC §1: client_secret_post (Baidu), client_secret_basic (RFC 6749 §2.3.1), none for public apps. */
 const AUTH_METHODS = ['client_secret_post', 'client_secret_basic', 'none'];
-/** SPEC §7/§8: plus RFC 7523 / OIDC Core §9 JWT client authentication, at the token endpoint. */
+/** SPEC §7/§8: plus RFC 7523 / OIDC Core §9 JWT client authentication, at the token, PAR, revoke and introspect endpoints. */
 const TOKEN_AUTH_METHODS = [...AUTH_METHODS, 'private_key_jwt', 'client_secret_jwt'];
+/** RFC 8414 §2: the algorithms a client assertion may be signed with (core/client-assertion.ts's allow-lists). */
+const ASSERTION_ALGS = [...ASYMMETRIC_ALGS, ...SECRET_ALGS];
 
 export interface MetadataOptions {
   /** SPEC §9: registration_endpoint is listed only while GATEHOUSE_REGISTRATION is not off. */
@@ -54,8 +57,13 @@ export function authorizationServerMetadata(
     response_modes_supported: ['query', 'fragment', 'form_post'],
     code_challenge_methods_supported: ['S256', 'plain'],
     token_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
-    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    // RFC 9126 §5: PAR is offered to every app and required of those made with --require-par.
+    require_pushed_authorization_requests: false,
     scopes_supported: scopes,
     subject_types_supported: [...SUBJECT_TYPES],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],

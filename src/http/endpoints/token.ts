@@ -3,6 +3,7 @@ import { OAuthError } from '../../core/errors.js';
 import { exchangeToken } from '../../core/token-endpoint.js';
 import { ThrottledAppUsage, usageWriteInterval } from '../../core/app-usage.js';
 import type { RouteModule } from '../context.js';
+import { clientCredentials } from '../client-credentials.js';
 import { endpoint } from '../endpoint.js';
 import { dpopHeader, offerNonce } from '../dpop.js';
 import { JSON_TYPE, sendJsonError } from '../errors.js';
@@ -24,7 +25,7 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     offerNonce(services, reply);
     try {
       const proof = { header: dpopHeader(request), method: request.method };
-      const response = await exchangeToken(deps, { authorization: request.headers.authorization, params, proof });
+      const response = await exchangeToken(deps, { ...clientCredentials(services, TOKEN_PATH, request.headers.authorization, params), proof });
       // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
       return reply
         .header('content-type', JSON_TYPE)

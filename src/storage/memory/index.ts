@@ -12,6 +12,7 @@ import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
 import { MemoryReplayCache } from './replays.js';
 import type { MemoryKeyStore } from './signing-keys.js';
 import { MemoryInitialAccessTokenStore } from './registration-tokens.js';
+import { MemoryPushedRequestStore } from './pushed-requests.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -186,6 +187,7 @@ export function createMemoryStores(options: { signingKeys?: MemoryKeyStore } = {
     tokens: new MemoryTokenStore(),
     devices: new MemoryDeviceStore(),
     sessionApps: new MemorySessionAppStore(),
+    pushedRequests: new MemoryPushedRequestStore(),
     logouts: new MemoryLogoutOutbox(),
     replays: new MemoryReplayCache(),
     registrationTokens: new MemoryInitialAccessTokenStore(),

@@ -21,6 +21,7 @@ import { SqlReplayCache } from './replays.js';
 import type { Change } from '../../core/audit.js';
 import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
 import { SqlInitialAccessTokenStore } from './registration-tokens.js';
+import { SqlPushedRequestStore } from './pushed-requests.js';
 
 export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
@@ -118,6 +119,7 @@ function openSqlite(url: string): OpenedDatabase {
     logouts: new SqlLogoutOutbox(db),
     replays: new SqlReplayCache(db),
     registrationTokens: new SqlInitialAccessTokenStore(db),
+    pushedRequests: new SqlPushedRequestStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
     get tokens() {
       tokens ??= new SqliteTokenStore(raw, (writer ??= new SqliteTurnWriter(raw)));
@@ -164,6 +166,7 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
     logouts: new SqlLogoutOutbox(db),
     replays: new SqlReplayCache(db),
     registrationTokens: new SqlInitialAccessTokenStore(db),
+    pushedRequests: new SqlPushedRequestStore(db),
   };
   return {
     dialect: 'postgres',

@@ -212,6 +212,18 @@ export interface RegistrationTokensTable {
   created_at: number;
 }
 
+/** Pushed authorization requests (RFC 9126), added by 2026-12-01-33-par. */
+export interface PushedRequestsTable {
+  id: number;
+  secret_hash: string;
+  client_id: string;
+  /** JSON object of the authorize parameters. */
+  params: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -228,4 +240,5 @@ export interface Database {
   logout_outbox: LogoutOutboxTable;
   used_jtis: UsedJtisTable;
   registration_tokens: RegistrationTokensTable;
+  pushed_requests: PushedRequestsTable;
 }
