@@ -95,7 +95,7 @@ export async function requireAccessToken(
     throw error;
   }
   if (presented === undefined) return void sendInvalidToken(services, reply, 'missing', 'no access token was sent');
-  const lookup = await lookupToken(services.stores.tokens, presented, services.clock.now());
+  const lookup = await lookupToken(services.stores.tokens, presented, services.clock.now(), services.signer);
   if (lookup.status === 'active' && lookup.token.kind === 'access') return lookup.token;
   const { why, description } =
     lookup.status === 'active' ? { why: 'invalid' as const, description: 'a refresh token is not an access token' } : describeLookup(lookup);

@@ -21,7 +21,7 @@ export async function authenticateAdmin(services: Services, request: FastifyRequ
   if (header === undefined) throw unauthenticated('send Authorization: Bearer with an access token that carries gatehouse:admin');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthenticated('the Authorization header must be Bearer and an access token', 'invalid_request');
-  const lookup = await lookupToken(services.stores.tokens, match[1]!, services.clock.now());
+  const lookup = await lookupToken(services.stores.tokens, match[1]!, services.clock.now(), services.signer);
   if (lookup.status !== 'active' || lookup.token.kind !== 'access') {
     const why = lookup.status === 'expired' ? 'has expired' : lookup.status === 'revoked' ? 'has been revoked' : lookup.status === 'active' ? 'is a refresh token' : 'is unknown';
     throw unauthenticated(`the access token ${why}`, 'invalid_token');
