@@ -5,7 +5,7 @@
  * redirector); after that, it goes back to the app with `state`.
  */
 import { OAuthError, oauthError } from './errors.js';
-import { issueTokens } from './issue.js';
+import { issueTokens, type IssueDeps } from './issue.js';
 import { RESPONSE_TYPES, type App, type Lifetimes, type ResponseTypeName } from './model.js';
 import type { AppStore, CodeStore, TokenStore } from './ports.js';
 import { flag, single, type Params } from './params.js';
@@ -241,6 +241,8 @@ export interface CompleteDeps {
   now: number;
   /** Signs an id_token (response types id_token and `id_token token`). */
   idToken?: (input: IdTokenInput) => Promise<string>;
+  /** Signs the implicit access token of an app with JWT access tokens (RFC 9068). */
+  jwt?: IssueDeps['jwt'];
 }
 
 /** The person the request completes for: who, and the sign-in session behind it (OIDC `auth_time`, `sid`). */
@@ -305,7 +307,7 @@ export async function completeAuthorization(deps: CompleteDeps, request: Authori
   let accessToken: string | undefined;
   if (request.responseType === 'token' || request.responseType === 'id_token token') {
     const response = await issueTokens(
-      { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now },
+      { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now, ...(deps.jwt ? { jwt: deps.jwt } : {}) },
       { app: request.app, uid: person.uid, scope: request.scope, familyId: null, withRefresh: false, audience: request.resources },
     );
     accessToken = response.access_token;

@@ -174,7 +174,7 @@ export async function pollDevice(deps: PollDeps, request: PollRequest): Promise<
       { ...grant, uid: device.uid, withRefresh: mayRefresh(device.scope), signIn: device.signIn, keepSignIn: true },
     );
   }
-  return issueTokens({ tokens: deps.tokens, lifetimes: deps.lifetimes, now }, { ...grant, withRefresh: mayRefresh(device.scope) });
+  return issueTokens({ tokens: deps.tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, { ...grant, withRefresh: mayRefresh(device.scope) });
 }
 
 /**

@@ -17,6 +17,7 @@ import type { AppStore, TokenStore, UserStore } from './ports.js';
 import { required, single } from './params.js';
 import { audienceOf } from './resources.js';
 import { formatScope } from './scopes.js';
+import type { Signer } from './signing.js';
 
 export const TOKEN_TYPE_HINTS = ['access_token', 'refresh_token'] as const;
 
@@ -26,6 +27,8 @@ export interface IntrospectionDeps {
   users: Pick<UserStore, 'findUserByUid'>;
   issuer: string;
   now: number;
+  /** Verifies JWT access tokens (RFC 9068), introspected like opaque ones. */
+  verifier?: Pick<Signer, 'verify'>;
 }
 
 export interface ActiveIntrospection {
@@ -68,7 +71,7 @@ export async function introspect(deps: IntrospectionDeps, input: ClientCredentia
   // no error for it (unsupported_token_type belongs to RFC 7009).
   single(input.params, 'token_type_hint');
 
-  const lookup = await lookupToken(deps.tokens, presented, deps.now);
+  const lookup = await lookupToken(deps.tokens, presented, deps.now, deps.verifier);
   if (lookup.status !== 'active' || !maySee(caller, lookup.token)) return INACTIVE;
   const { token } = lookup;
   // A disabled app's tokens no longer grant anything.

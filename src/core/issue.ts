@@ -2,9 +2,11 @@
  * Minting and storing an access token (and, where the grant allows, a refresh
  * token) and shaping the token response of SPEC §3.
  */
+import { JWT_ROW_MARK, mintJwtAccessToken } from './jwt-access-token.js';
 import type { App, Lifetimes, NewToken } from './model.js';
 import type { TokenStore } from './ports.js';
 import { formatScope } from './scopes.js';
+import type { Signer } from './signing.js';
 import { formatToken, hashSecret, mintSecret } from './tokens.js';
 
 export interface TokenResponse {
@@ -22,6 +24,8 @@ export interface IssueDeps {
   tokens: Pick<TokenStore, 'issueTokens'>;
   lifetimes: Lifetimes;
   now: number;
+  /** Signs the access tokens of apps whose format is `jwt` (RFC 9068); opaque apps never use it. */
+  jwt?: { signer: Pick<Signer, 'sign'>; issuer: string };
 }
 
 export interface IssueRequest {
@@ -54,13 +58,21 @@ function audienceField(audience: string[] | undefined): { audience?: string[] } 
   return audience === undefined || audience.length === 0 ? {} : { audience };
 }
 
+/** RFC 9068: the JWT of a stored access token row (its id is the jti, so the row comes first). */
+function signAccessToken(deps: IssueDeps, request: IssueRequest, row: NewToken, id: number): Promise<string> {
+  if (deps.jwt === undefined) throw new Error('issueTokens: an app with JWT access tokens needs deps.jwt');
+  return mintJwtAccessToken(deps.jwt, { app: request.app, id, uid: row.uid, scope: row.scope, audience: row.audience, createdAt: row.createdAt, expiresAt: row.expiresAt, jkt: row.jkt });
+}
+
 export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
   const { now, lifetimes } = deps;
-  const accessSecret = mintSecret();
+  const asJwt = request.app.accessTokenFormat === 'jwt';
+  // A JWT's row holds a mark, not a hash: the JWT is checked by its signature (jwt-access-token.ts).
+  const accessSecret = asJwt ? undefined : mintSecret();
   const rows: NewToken[] = [
     {
       kind: 'access',
-      secretHash: hashSecret(accessSecret),
+      secretHash: accessSecret === undefined ? JWT_ROW_MARK : hashSecret(accessSecret),
       clientId: request.app.clientId,
       uid: request.uid,
       scope: request.scope,
@@ -89,7 +101,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
   }
   const ids = await deps.tokens.issueTokens(rows);
   const response: TokenResponse = {
-    access_token: formatToken(ids[0]!, accessSecret),
+    access_token: accessSecret === undefined ? await signAccessToken(deps, request, rows[0]!, ids[0]!) : formatToken(ids[0]!, accessSecret),
     token_type: request.jkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: lifetimes.accessToken,
     scope: formatScope(request.scope),

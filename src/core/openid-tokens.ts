@@ -48,7 +48,8 @@ export async function issueOpenIdTokens(deps: OpenIdIssueDeps, request: OpenIdIs
   const keep = request.keepSignIn && withRefresh && familyId !== null;
   // One turn: on SQLite the sign-in row commits in the same transaction as the tokens.
   const [response, user] = await Promise.all([
-    issueTokens(deps, { ...request, withRefresh }),
+    // RFC 9068: a JWT access token is signed as the id_token is, by the same keys.
+    issueTokens({ ...deps, jwt: deps.jwt ?? deps.openid }, { ...request, withRefresh }),
     deps.users.findUserByUid(uid),
     keep ? deps.tokens.saveSignIn(familyId, signIn, deps.now) : undefined,
   ]);

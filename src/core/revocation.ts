@@ -8,13 +8,16 @@ import { authenticateClient, type ClientCredentialsInput } from './client-auth.j
 import { oauthError } from './errors.js';
 import type { AppStore, TokenStore } from './ports.js';
 import { required, single } from './params.js';
-import { parseToken, secretMatches } from './tokens.js';
+import { findPresentedToken } from './access-token.js';
+import type { Signer } from './signing.js';
 import { TOKEN_TYPE_HINTS } from './introspection.js';
 
 export interface RevocationDeps {
   apps: Pick<AppStore, 'findApp'>;
   tokens: Pick<TokenStore, 'findToken' | 'revokeToken' | 'revokeFamily'>;
   now: number;
+  /** Verifies JWT access tokens (RFC 9068): revoked like opaque ones, by their row. */
+  verifier?: Pick<Signer, 'verify'>;
 }
 
 export async function revoke(deps: RevocationDeps, input: ClientCredentialsInput): Promise<void> {
@@ -26,9 +29,8 @@ export async function revoke(deps: RevocationDeps, input: ClientCredentialsInput
     throw oauthError('unsupported_token_type', `token_type_hint ${hint} is not supported: use access_token or refresh_token`);
   }
   // RFC 7009 §2.1: the hint may be wrong; the lookup finds either kind anyway.
-  const parsed = parseToken(presented);
-  const token = parsed && (await deps.tokens.findToken(parsed.id));
-  if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) return;
+  const token = await findPresentedToken(deps.tokens, presented, deps.verifier);
+  if (token === undefined) return;
   if (token.clientId !== app.clientId) return;
   if (token.kind === 'refresh' && token.familyId !== null) {
     // RFC 7009 §2.1: revoking a refresh token ends the grant, so every access

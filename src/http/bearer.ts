@@ -137,7 +137,7 @@ export async function requireAccessToken(
       throw error;
     }
   }
-  const lookup = await lookupToken(services.stores.tokens, presented.token, services.clock.now());
+  const lookup = await lookupToken(services.stores.tokens, presented.token, services.clock.now(), services.signer);
   if (lookup.status === 'active' && lookup.token.kind === 'access') {
     // SPEC §8: a bound token presented as Bearer, a Bearer one as DPoP, or another key: invalid_token, DPoP challenge.
     const mismatch = bindingFailure(lookup.token, proofKey);

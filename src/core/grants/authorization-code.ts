@@ -51,7 +51,7 @@ export const authorizationCodeGrant: Grant = {
             { tokens, users: deps.stores.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
             { ...grant, withRefresh: mayRefresh(code.scope), signIn: code.signIn, keepSignIn: true },
           )
-        : await issueTokens({ tokens, lifetimes: deps.lifetimes, now }, { ...grant, withRefresh: mayRefresh(code.scope) });
+        : await issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, { ...grant, withRefresh: mayRefresh(code.scope) });
     // A replay that raced this exchange (another instance) may have revoked
     // the family before our tokens existed: look once more, now they do. The
     // exchange itself stays the one success; its tokens are dead either way.

@@ -12,7 +12,7 @@ export const clientCredentialsGrant: Grant = {
   async exchange(deps, { app, params, now, jkt }) {
     const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes(), { adminAllowed: true });
     return issueTokens(
-      { tokens: deps.stores.tokens, lifetimes: deps.lifetimes, now },
+      { tokens: deps.stores.tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid },
       // RFC 8707 §2: the resources the app asks a token for, within its allow-list.
       { app, uid: null, scope, familyId: null, withRefresh: false, audience: requestedResources(params, app), ...(jkt === undefined ? {} : { jkt }) },
     );

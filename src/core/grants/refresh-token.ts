@@ -66,6 +66,6 @@ export const refreshTokenGrant: Grant = {
         { ...grant, uid: token.uid!, signIn, keepSignIn: false },
       );
     }
-    return issueTokens({ tokens, lifetimes: deps.lifetimes, now }, grant);
+    return issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, grant);
   },
 };

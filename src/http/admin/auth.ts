@@ -43,7 +43,7 @@ export async function authenticateAdmin(services: Services, request: FastifyRequ
       throw error;
     }
   }
-  const lookup = await lookupToken(services.stores.tokens, presented, services.clock.now());
+  const lookup = await lookupToken(services.stores.tokens, presented, services.clock.now(), services.signer);
   if (lookup.status !== 'active' || lookup.token.kind !== 'access') {
     const why = lookup.status === 'expired' ? 'has expired' : lookup.status === 'revoked' ? 'has been revoked' : lookup.status === 'active' ? 'is a refresh token' : 'is unknown';
     throw unauthenticated(`the access token ${why}`, 'invalid_token');

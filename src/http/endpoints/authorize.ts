@@ -70,7 +70,7 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
         },
       );
     const response = await completeAuthorization(
-      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken },
+      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken, jwt: { signer: services.signer, issuer: config.issuer } },
       authz,
       person,
     );

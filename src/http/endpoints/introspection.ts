@@ -16,7 +16,7 @@ export const introspectionEndpoint: RouteModule = async (app, { services }) => {
     try {
       await endOfTurn();
       const answer = await introspect(
-        { apps: stores.apps, tokens: stores.tokens, users: stores.users, issuer: config.issuer, now: clock.now() },
+        { apps: stores.apps, tokens: stores.tokens, users: stores.users, issuer: config.issuer, now: clock.now(), verifier: services.signer },
         clientCredentials(services, INTROSPECTION_PATH, request.headers.authorization, params),
       );
       // RFC 7662 §2.2 answers JSON; what a token grants must not be cached.

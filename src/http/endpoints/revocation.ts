@@ -13,7 +13,7 @@ export const revocationEndpoint: RouteModule = async (app, { services }) => {
 
   endpoint(app, REVOCATION_PATH, ['POST'], 'json', async (request, reply, params) => {
     try {
-      await revoke({ apps: stores.apps, tokens: stores.tokens, now: clock.now() }, clientCredentials(services, REVOCATION_PATH, request.headers.authorization, params));
+      await revoke({ apps: stores.apps, tokens: stores.tokens, now: clock.now(), verifier: services.signer }, clientCredentials(services, REVOCATION_PATH, request.headers.authorization, params));
       // RFC 7009 §2.2: 200, and the body is ignored by the client: send none.
       return reply.code(200).header('cache-control', 'no-store').header('pragma', 'no-cache').send();
     } catch (error) {

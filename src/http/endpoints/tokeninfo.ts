@@ -18,7 +18,7 @@ export const tokeninfoEndpoint: RouteModule = async (app, { services }) => {
       const presented = single(params, 'access_token');
       if (presented === undefined) throw oauthError('invalid_request', 'missing required parameter access_token');
       const now = clock.now();
-      const lookup = await lookupToken(stores.tokens, presented, now);
+      const lookup = await lookupToken(stores.tokens, presented, now, services.signer);
       if (lookup.status !== 'active' || lookup.token.kind !== 'access') {
         const why = lookup.status === 'active' ? 'it is a refresh token, not an access token' : `it is ${lookup.status}`;
         throw oauthError('invalid_grant', `the access token is not valid: ${why}`);
