@@ -168,6 +168,9 @@ clients
   .option('--jwks <json>', 'its public keys for private_key_jwt, a JWK Set as JSON')
   .option('--jwks-uri <url>', 'where it publishes its public keys for private_key_jwt (https)')
   .option('--require-par', 'authorize requests must come through PAR (RFC 9126)')
+  // SPEC §8.
+  .option('--resource <uri>', 'a resource it may ask for (RFC 8707; repeatable; default any)', collect)
+  .option('--access-token-format <format>', 'opaque (default) or jwt (RFC 9068)')
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -193,6 +196,8 @@ clients
           jwks: options.jwks,
           jwksUri: options.jwksUri,
           requirePar: options.requirePar === true,
+          resources: options.resource,
+          accessTokenFormat: options.accessTokenFormat,
         },
         known,
         cliContext(),

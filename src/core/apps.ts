@@ -4,10 +4,11 @@
  * its audit event in the same transaction (core/audit.ts).
  */
 import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
-import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
+import { ACCESS_TOKEN_FORMATS, APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type GrantTypeName, type ResponseTypeName } from './model.js';
 import type { AppStore, ClientKeys } from './ports.js';
 import { checkClientAuthSettings, ClientAuthSettingError, type ClientAuthInput } from './client-auth-settings.js';
 import { normaliseRootDomain, registrableDomain } from './redirect.js';
+import { resourceProblem } from './resources.js';
 import { ADMIN_SCOPE } from './scopes.js';
 import { hashSecret, mintSecret, randomId } from './tokens.js';
 
@@ -33,6 +34,9 @@ export interface AppInput {
   jwks?: ClientAuthInput['jwks'];
   jwksUri?: ClientAuthInput['jwksUri'];
   requirePar?: ClientAuthInput['requirePar'];
+  /** SPEC §8: the RFC 8707 allow-list (`--resource U`) and the RFC 9068 access token format. */
+  resources?: string[] | undefined;
+  accessTokenFormat?: string | undefined;
 }
 
 export interface AppChangeDeps {
@@ -108,6 +112,15 @@ function checkBackchannelUri(uri: string): string {
   return uri;
 }
 
+/** RFC 8707 §2: each resource an app may ask for is an absolute URI without a fragment. */
+function checkResources(resources: string[] | undefined): string[] {
+  return uniqueTrimmed(resources).map((resource) => {
+    const problem = resourceProblem(resource);
+    if (problem !== null) throw new AppInputError(`resource ${JSON.stringify(resource)} ${problem}`, 'resources');
+    return resource;
+  });
+}
+
 const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled' | 'sealedSecret'> {
@@ -155,6 +168,9 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     postLogoutRedirectUris: uniqueTrimmed(input.postLogoutRedirectUris).map((uri) => checkRegisteredUri(uri, rootDomain, 'post-logout redirect URI', 'post_logout_redirect_uris')),
     backchannelLogoutUri: input.backchannelLogoutUri == null || input.backchannelLogoutUri.trim() === '' ? null : checkBackchannelUri(input.backchannelLogoutUri.trim()),
     ...clientAuthSettings(input),
+    // SPEC §8.
+    resources: checkResources(input.resources),
+    accessTokenFormat: oneOf(input.accessTokenFormat, ACCESS_TOKEN_FORMATS, APP_DEFAULTS.accessTokenFormat, 'access token format', 'access_token_format'),
   };
 }
 
@@ -233,6 +249,9 @@ export async function updateApp(
     jwks: changes.jwks !== undefined ? changes.jwks : current.jwks,
     jwksUri: changes.jwksUri !== undefined ? changes.jwksUri : current.jwksUri,
     requirePar: changes.requirePar ?? current.requirePar,
+    // SPEC §8.
+    resources: changes.resources ?? current.resources,
+    accessTokenFormat: changes.accessTokenFormat ?? current.accessTokenFormat,
   };
   const checked = validateAppInput(merged, knownScopes);
   // SPEC §8: client_secret_jwt is chosen at creation, when the Secret Key exists in clear.
@@ -255,6 +274,9 @@ export async function updateApp(
   if (changes.jwks !== undefined) patch.jwks = checked.jwks;
   if (changes.jwksUri !== undefined) patch.jwksUri = checked.jwksUri;
   if (changes.requirePar !== undefined) patch.requirePar = checked.requirePar;
+  // SPEC §8.
+  if (changes.resources !== undefined) patch.resources = checked.resources;
+  if (changes.accessTokenFormat !== undefined) patch.accessTokenFormat = checked.accessTokenFormat;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const keys = Object.keys(patch);
   const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';

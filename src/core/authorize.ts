@@ -12,6 +12,7 @@ import { flag, single, type Params } from './params.js';
 import { parseChallenge, type ChallengeMethod } from './pkce.js';
 import { parseMaxAge, parsePrompt, type PromptValue } from './prompt.js';
 import { buildRedirect, checkReferer, checkRedirectUri, OOB, type RedirectPolicy } from './redirect.js';
+import { requestedResources } from './resources.js';
 import { formatScope, resolveScope } from './scopes.js';
 import { formatToken, hashSecret, mintSecret } from './tokens.js';
 
@@ -38,6 +39,8 @@ export interface AuthorizeRequest {
   maxAge: number | undefined;
   /** The raw id_token_hint; verified against the signed-in user by the caller (hintMatches). */
   idTokenHint: string | undefined;
+  /** RFC 8707 §2: the resources the tokens are for (kept with the code; the implicit token's aud). */
+  resources: string[];
 }
 
 /** Where a failed authorize request's error goes: a page (no redirect) or back to the app. */
@@ -178,6 +181,8 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
     const responseType = checkResponseType(params, app);
     checkModeFitsType(askedMode, responseType);
     const scope = resolveScope(single(params, 'scope'), app, await deps.knownScopes());
+    // RFC 8707 §2: invalid_target goes back to the app like any error after this point.
+    const resources = requestedResources(params, app);
     const pkce = checkPkce(params, app, responseType);
     const nonce = single(params, 'nonce');
     checkOpenIdImplicit(responseType, scope, nonce);
@@ -198,6 +203,7 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
       prompt,
       maxAge: parseMaxAge(single(params, 'max_age')),
       idTokenHint: single(params, 'id_token_hint'),
+      resources,
     };
   } catch (error) {
     return back(error);
@@ -274,6 +280,7 @@ async function issueCode(deps: CompleteDeps, request: AuthorizeRequest, person: 
     expiresAt: deps.now + deps.lifetimes.authorizationCode * 1000,
     // What the id_tokens of this code will say (the token endpoint reads it).
     signIn: request.scope.includes('openid') ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: person.authTime, sid: person.sid } : null,
+    ...(request.resources.length > 0 ? { resources: request.resources } : {}),
   });
   return formatToken(id, secret);
 }
@@ -289,7 +296,7 @@ export async function completeAuthorization(deps: CompleteDeps, request: Authori
   if (request.responseType === 'token' || request.responseType === 'id_token token') {
     const response = await issueTokens(
       { tokens: deps.tokens, lifetimes: deps.lifetimes, now: deps.now },
-      { app: request.app, uid: person.uid, scope: request.scope, familyId: null, withRefresh: false },
+      { app: request.app, uid: person.uid, scope: request.scope, familyId: null, withRefresh: false, audience: request.resources },
     );
     accessToken = response.access_token;
     Object.assign(params, {

@@ -8,8 +8,9 @@ import { OAuthError, oauthError, type ErrorCode } from './errors.js';
 import { issueTokens, type TokenResponse } from './issue.js';
 import { isOpenIdScope, issueOpenIdTokens, mayRefresh, type OpenIdServices } from './openid-tokens.js';
 import type { App, DeviceAuthorization, Lifetimes } from './model.js';
-import { single } from './params.js';
+import { single, type Params } from './params.js';
 import type { AppStore, DeviceStore, TokenStore, UserStore } from './ports.js';
+import { narrowResources, requestedResources } from './resources.js';
 import { resolveScope } from './scopes.js';
 import { formatToken, hashSecret, mintSecret, parseToken, secretMatches } from './tokens.js';
 import { formatUserCode, hashUserCode, mintUserCode, normaliseUserCode } from './user-code.js';
@@ -79,6 +80,8 @@ export async function requestDeviceAuthorization(deps: DeviceRequestDeps, input:
       throw oauthError('unauthorized_client', 'this app has not enabled the device_code grant');
     }
     const scope = resolveScope(single(input.params, 'scope'), app, await deps.knownScopes());
+    // RFC 8707 §2 (SPEC §8): the device authorization keeps the resources, as a code does.
+    const resources = requestedResources(input.params, app);
     const { lifetimes, now } = deps;
     for (let attempt = 0; attempt < USER_CODE_ATTEMPTS; attempt++) {
       const userCode = mintUserCode();
@@ -91,6 +94,7 @@ export async function requestDeviceAuthorization(deps: DeviceRequestDeps, input:
         interval: lifetimes.devicePollInterval,
         createdAt: now,
         expiresAt: now + lifetimes.deviceCode * 1000,
+        ...(resources.length > 0 ? { resources } : {}),
       });
       if (id === undefined) continue;
       const shown = formatUserCode(userCode);
@@ -129,6 +133,8 @@ export interface PollRequest {
   /** What a declined authorization answers: Baidu's authorization_declined or RFC 8628's access_denied. */
   declined: Extract<ErrorCode, 'authorization_declined' | 'access_denied'>;
   now: number;
+  /** The poll's parameters: `resource` may narrow the access token (RFC 8707 §2.2). */
+  params?: Params;
 }
 
 /** RFC 8628 §3.4–3.5: one poll of the token endpoint. */
@@ -150,13 +156,15 @@ export async function pollDevice(deps: PollDeps, request: PollRequest): Promise<
   }
   if (device.status === 'pending') throw oauthError('authorization_pending', 'the user has not yet approved or declined on the verification page');
   if (device.status === 'denied') throw oauthError(request.declined, 'the user declined the authorization');
+  const granted = device.resources ?? [];
+  const audience = narrowResources(granted, request.params ?? {}, app);
 
   // Single use: one atomic statement decides which poll gets the tokens.
   if (!(await deps.devices.consumeDevice(device.id, now))) {
     throw oauthError('invalid_grant', `${parameter} has already been exchanged for tokens`);
   }
   // The device authorization's id names the token family, as a code's id does.
-  const grant = { app, uid: device.uid, scope: device.scope, familyId: device.id };
+  const grant = { app, uid: device.uid, scope: device.scope, familyId: device.id, audience, refreshAudience: granted.length > 0 ? granted : audience };
   // SPEC §7: with openid, an id_token for the person who approved (their session's auth_time and sid).
   if (device.signIn !== null && device.uid !== null && isOpenIdScope(device.scope)) {
     return issueOpenIdTokens(

@@ -15,6 +15,7 @@ import { lookupToken } from './access-token.js';
 import type { App, TokenRecord } from './model.js';
 import type { AppStore, TokenStore, UserStore } from './ports.js';
 import { required, single } from './params.js';
+import { audienceOf } from './resources.js';
 import { formatScope } from './scopes.js';
 
 export const TOKEN_TYPE_HINTS = ['access_token', 'refresh_token'] as const;
@@ -41,7 +42,8 @@ export interface ActiveIntrospection {
   exp: number;
   iat: number;
   sub?: string;
-  aud: string;
+  /** RFC 8707: the token's resources (one: a string), else the client_id. */
+  aud: string | string[];
   iss: string;
 }
 
@@ -87,7 +89,7 @@ export async function introspect(deps: IntrospectionDeps, input: ClientCredentia
     exp: Math.floor(token.expiresAt / 1000),
     iat: Math.floor(token.createdAt / 1000),
     ...(token.uid === null ? {} : { sub: token.uid }),
-    aud: token.clientId,
+    aud: audienceOf(token.audience, token.clientId),
     iss: deps.issuer,
   };
 }

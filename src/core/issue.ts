@@ -36,6 +36,15 @@ export interface IssueRequest {
   withRefresh: boolean;
   /** RFC 6749 §6: a new refresh token keeps the scope of the one it replaces. */
   refreshScope?: string[];
+  /** RFC 8707: the resources of the access token (its aud); absent or empty: the client_id. */
+  audience?: string[];
+  /** RFC 8707 §2.2: the refresh token keeps every resource of the grant, whatever this access token narrowed to. */
+  refreshAudience?: string[];
+}
+
+/** A row names its resources only when the request did (RFC 8707): other rows stay exactly as before. */
+function audienceField(audience: string[] | undefined): { audience?: string[] } {
+  return audience === undefined || audience.length === 0 ? {} : { audience };
 }
 
 export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
@@ -51,6 +60,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       familyId: request.familyId,
       createdAt: now,
       expiresAt: now + lifetimes.accessToken * 1000,
+      ...audienceField(request.audience),
     },
   ];
   const withRefresh = request.withRefresh && request.app.grantTypes.includes('refresh_token');
@@ -65,6 +75,7 @@ export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promi
       familyId: request.familyId,
       createdAt: now,
       expiresAt: now + lifetimes.refreshToken * 1000,
+      ...audienceField(request.refreshAudience ?? request.audience),
     });
   }
   const ids = await deps.tokens.issueTokens(rows);

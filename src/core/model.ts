@@ -82,10 +82,18 @@ export interface App {
   registrationMetadata?: Record<string, string> | null;
   /** When a self-registered app last issued a token (ms, at most hourly): GATEHOUSE_DYNAMIC_CLIENT_TTL counts from it. */
   lastUsedAt?: number | null;
+  // SPEC §8 (RFC 8707, RFC 9068, refresh grace).
+  /** RFC 8707: the resources the app may ask for (`--resource U`); empty: any well-formed resource. */
+  resources: string[];
+  /** RFC 9068: `jwt` access tokens are signed JWTs (still a row: revocable, introspectable); `opaque` (default) as ever. */
+  accessTokenFormat: AccessTokenFormat;
 }
 
 export const APP_REGISTRATIONS = ['dynamic', 'metadata-document'] as const;
 export type AppRegistration = (typeof APP_REGISTRATIONS)[number];
+
+export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
 
 /** What a new app gets when nothing else is asked for. */
 export const APP_DEFAULTS = {
@@ -98,6 +106,8 @@ export const APP_DEFAULTS = {
   jwksUri: null,
   sealedSecret: null,
   requirePar: false,
+  resources: [],
+  accessTokenFormat: 'opaque',
 } as const satisfies Partial<App>;
 
 export interface User {
@@ -157,6 +167,8 @@ export interface AuthorizationCode {
   replayedAt: number | null;
   /** Set when the request was an OpenID Connect one (scope openid). */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the authorize request (absent or empty: none named). */
+  resources?: string[];
 }
 
 /** Where a device authorization stands (RFC 8628 §3.3: the person approves or declines on the verification page). */
@@ -185,6 +197,8 @@ export interface DeviceAuthorization {
   consumedAt: number | null;
   /** The approving person's sign-in (auth_time, sid; no nonce in RFC 8628), kept when the scope has openid. */
   signIn: SignInContext | null;
+  /** RFC 8707: the resources of the device authorization request (absent or empty: none named). */
+  resources?: string[];
 }
 
 export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'id' | 'status' | 'uid' | 'lastPollAt' | 'consumedAt' | 'signIn'>;
@@ -205,6 +219,8 @@ export interface TokenRecord {
   revokedAt: number | null;
   /** Refresh tokens only: when it was exchanged (single use). */
   consumedAt: number | null;
+  /** RFC 8707: the resources it is for (its `aud`); absent: the client_id, as before resource indicators. */
+  audience?: string[];
 }
 
 export type NewToken = Omit<TokenRecord, 'id' | 'revokedAt' | 'consumedAt'>;

@@ -1,11 +1,12 @@
 /** The developer console: the list of a developer's apps, registering one, and one app's page. */
-import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type Scope } from '../core/model.js';
+import { ACCESS_TOKEN_FORMATS, APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type Scope } from '../core/model.js';
 import type { FailureRecord } from '../core/failures.js';
 import { UserNav } from './account-pages.js';
 import { MESSAGES } from './i18n.js';
 import { SITE_MESSAGES } from './i18n-site.js';
 import { Layout, type PageContext } from './layout.js';
 import { scopeDescription } from './scope-text.js';
+import { TOKEN_MESSAGES, tokenFieldValuesOf, type TokenFieldValues } from './i18n-tokens.js';
 
 export interface ConsoleBase {
   ctx: PageContext;
@@ -13,8 +14,8 @@ export interface ConsoleBase {
   csrfToken: string;
 }
 
-/** What the app form shows: an app's settings, or what the developer typed when it was refused. */
-export interface AppFormValues {
+/** What the app form shows: an app's settings, or what the developer typed when it was refused (SPEC §8's in TokenFieldValues). */
+export interface AppFormValues extends TokenFieldValues {
   name: string;
   rootDomain: string;
   redirectUris: string[];
@@ -42,6 +43,7 @@ export function formValuesOf(app: App): AppFormValues {
     idTokenAlg: app.idTokenAlg,
     postLogoutRedirectUris: app.postLogoutRedirectUris,
     backchannelLogoutUri: app.backchannelLogoutUri ?? '',
+    ...tokenFieldValuesOf(app),
   };
 }
 
@@ -57,6 +59,7 @@ export const NEW_APP_VALUES: AppFormValues = {
   idTokenAlg: APP_DEFAULTS.idTokenAlg,
   postLogoutRedirectUris: [],
   backchannelLogoutUri: '',
+  ...tokenFieldValuesOf(APP_DEFAULTS),
 };
 
 function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
@@ -94,6 +97,24 @@ function OpenIdFields(props: { ctx: PageContext; values: AppFormValues }) {
       <p class="hint" id="backchannel_logout_uri-hint">
         {s.appBackchannelUriHint}
       </p>
+    </fieldset>
+  );
+}
+
+/** The token settings of an app (SPEC §8): RFC 8707 resources, RFC 9068 access token format. */
+function TokenFields(props: { ctx: PageContext; values: AppFormValues }) {
+  const s = TOKEN_MESSAGES[props.ctx.lang];
+  const v = props.values;
+  const label = { opaque: s.formatOpaque, jwt: s.formatJwt } as const;
+  return (
+    <fieldset>
+      <legend>{s.tokenLegend}</legend>
+      <label for="resources">{s.resources}</label>
+      <textarea id="resources" name="resources" rows={2} aria-describedby="resources-hint" value={v.resources.join('\n')} />
+      <p class="hint" id="resources-hint">
+        {s.resourcesHint}
+      </p>
+      <Select id="access_token_format" label={s.accessTokenFormat} options={ACCESS_TOKEN_FORMATS.map((f) => ({ value: f, label: label[f] }))} selected={v.accessTokenFormat} />
     </fieldset>
   );
 }
@@ -147,6 +168,7 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
         checked={v.scopes}
       />
       <OpenIdFields ctx={props.ctx} values={v} />
+      <TokenFields ctx={props.ctx} values={v} />
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

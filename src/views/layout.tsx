@@ -55,13 +55,13 @@ export function renderDocument(node: preact.VNode): string {
   return `<!doctype html>${render(node)}`;
 }
 
-/** Hidden inputs carrying a request's parameters through a form that posts back. */
-export function HiddenFields(props: { fields: Record<string, string> }) {
+/** Hidden inputs carrying a request's parameters through a form that posts back; a repeatable one (RFC 8707 `resource`) gives one input per value. */
+export function HiddenFields(props: { fields: Record<string, string | readonly string[]> }) {
   return (
     <>
-      {Object.entries(props.fields).map(([name, value]) => (
-        <input type="hidden" name={name} value={value} />
-      ))}
+      {Object.entries(props.fields).flatMap(([name, value]) =>
+        (typeof value === 'string' ? [value] : value).map((one) => <input type="hidden" name={name} value={one} />),
+      )}
     </>
   );
 }

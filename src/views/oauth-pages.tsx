@@ -13,7 +13,7 @@ export interface FormPage {
   action: string;
   csrfToken: string;
   /** The request's own parameters, posted back with the form. */
-  hidden: Record<string, string>;
+  hidden: Record<string, string | readonly string[]>;
 }
 
 export function LoginPage(

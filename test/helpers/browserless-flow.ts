@@ -33,7 +33,10 @@ export class Browser {
 
   constructor(readonly base: string) {}
 
-  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<PageResponse> {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> | [string, string][]; headers?: Record<string, string> } = {},
+  ): Promise<PageResponse> {
     const headers: Record<string, string> = { cookie: this.jar.header(), ...init.headers };
     let body: string | undefined;
     if (init.form !== undefined) {
@@ -49,14 +52,15 @@ export class Browser {
   async submit(page: PageResponse, extra: Record<string, string>, headers?: Record<string, string>): Promise<PageResponse> {
     const form = /<form(?:[^>"]|"[^"]*")*action="([^"]*)"(?:[^>"]|"[^"]*")*>([\s\S]*?)<\/form>/.exec(page.body);
     if (!form) throw new Error(`no form on the page (status ${page.status}): ${page.body.slice(0, 300)}`);
-    const fields: Record<string, string> = {};
+    // Pairs, not a record: a repeated hidden field (RFC 8707 `resource`) is posted with every value.
+    const fields: [string, string][] = [];
     // A quoted attribute value may hold a raw '>' (HTML escapes only '"' and '&' there).
     for (const input of form[2]!.matchAll(/<input(?:[^>"]|"[^"]*")*type="hidden"(?:[^>"]|"[^"]*")*>/g)) {
       const name = /name="([^"]*)"/.exec(input[0])?.[1];
       const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
-      if (name !== undefined) fields[decodeEntities(name)] = decodeEntities(value);
+      if (name !== undefined && !Object.hasOwn(extra, decodeEntities(name))) fields.push([decodeEntities(name), decodeEntities(value)]);
     }
-    return this.request(decodeEntities(form[1]!), { form: { ...fields, ...extra }, ...(headers ? { headers } : {}) });
+    return this.request(decodeEntities(form[1]!), { form: [...fields, ...Object.entries(extra)], ...(headers ? { headers } : {}) });
   }
 }
 

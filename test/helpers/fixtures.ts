@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { OAuthError, type ErrorCode } from '../../src/core/errors.js';
 import { GrantRegistry, coreGrants, type GrantDeps } from '../../src/core/grants/index.js';
-import { DEFAULT_LIFETIMES, type App, type AuthorizationCode, type Lifetimes } from '../../src/core/model.js';
+import { APP_DEFAULTS, DEFAULT_LIFETIMES, type App, type AuthorizationCode, type Lifetimes } from '../../src/core/model.js';
 import type { Clock, Stores } from '../../src/core/ports.js';
 import { formatToken, hashSecret, mintSecret, randomId } from '../../src/core/tokens.js';
 import { createMemoryStores } from '../../src/storage/memory/index.js';
@@ -53,6 +53,8 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     jwksUri: null,
     sealedSecret: null,
     requirePar: false,
+    resources: [...APP_DEFAULTS.resources],
+    accessTokenFormat: APP_DEFAULTS.accessTokenFormat,
     ...fields,
   } as App;
   return { app, secret };

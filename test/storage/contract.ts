@@ -59,6 +59,13 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.deepEqual(await s.apps.findApp(publicApp.clientId), publicApp);
         assert.equal(publicApp.secretHash, null);
       });
+      it('keeps the SPEC §8 settings (resources, access token format), and an update of one keeps the others', async () => {
+        const { app } = makeApp({ resources: ['https://api.example.com/', 'urn:example:photos'], accessTokenFormat: 'jwt' });
+        await s.apps.createApp(app);
+        assert.deepEqual(await s.apps.findApp(app.clientId), app);
+        assert.equal(await s.apps.updateApp(app.clientId, { resources: [] }), true);
+        assert.deepEqual(await s.apps.findApp(app.clientId), { ...app, resources: [] });
+      });
       it('keeps the OpenID Connect settings, and an update of one keeps the others', async () => {
         const { app } = makeApp({
           subjectType: 'pairwise',
@@ -225,6 +232,11 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         await s.codes.markCodeReplayed(id, T0 + 9);
         assert.equal((await s.codes.findCode(id))?.replayedAt, T0 + 7);
       });
+      it('keeps the RFC 8707 resources of a code, in order', async () => {
+        const fields = { ...codeFields(app, T0), resources: ['https://api.example.com/', 'urn:example:photos'] };
+        const id = await s.codes.saveCode(fields);
+        assert.deepEqual((await s.codes.findCode(id))?.resources, ['https://api.example.com/', 'urn:example:photos']);
+      });
       it('gives exactly one of 50 concurrent consumeCode calls true', async () => {
         const id = await s.codes.saveCode(codeFields(app, T0));
         const results = await Promise.all(Array.from({ length: 50 }, (_, i) => s.codes.consumeCode(id, T0 + i)));
@@ -243,6 +255,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.ok(later! > ids[1]!);
         assert.deepEqual(await s.tokens.findToken(ids[0]!), { ...access, id: ids[0], revokedAt: null, consumedAt: null });
         assert.deepEqual(await s.tokens.findToken(ids[1]!), { ...refresh, id: ids[1], revokedAt: null, consumedAt: null });
+      });
+      it('keeps the RFC 8707 audience of a token, and none (the client_id) when it has none', async () => {
+        const access = newToken({ audience: ['https://api.example.com/'] });
+        const refresh = newToken({ kind: 'refresh', audience: ['https://api.example.com/', 'urn:example:photos'] });
+        const [a, r, plain] = await s.tokens.issueTokens([access, refresh, newToken()]);
+        assert.deepEqual(await s.tokens.findToken(a!), { ...access, id: a, revokedAt: null, consumedAt: null });
+        assert.deepEqual((await s.tokens.findToken(r!))?.audience, ['https://api.example.com/', 'urn:example:photos']);
+        assert.equal((await s.tokens.findToken(plain!))?.audience, undefined);
       });
       it('stores a client credentials token with no user and no family', async () => {
         const token = newToken({ uid: null, familyId: null, scope: ['basic'] });

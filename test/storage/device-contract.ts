@@ -57,6 +57,12 @@ export function deviceStoreContract(name: string, open: () => Promise<OpenedDevi
       assert.equal(await s.findDeviceByUserCode(hashSecret('nobody')), undefined);
     });
 
+    it('keeps the RFC 8707 resources of a device authorization', async () => {
+      const fields = newDevice({ resources: ['https://api.example.com/', 'urn:example:photos'] });
+      const id = (await s.saveDevice(fields))!;
+      assert.deepEqual((await s.findDevice(id))?.resources, ['https://api.example.com/', 'urn:example:photos']);
+    });
+
     it('refuses a second authorization with a user code hash already taken, returning undefined', async () => {
       const first = newDevice();
       assert.notEqual(await s.saveDevice(first), undefined);

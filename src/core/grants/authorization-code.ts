@@ -4,6 +4,7 @@ import { issueTokens } from '../issue.js';
 import { isOpenIdScope, issueOpenIdTokens, mayRefresh } from '../openid-tokens.js';
 import { required, single } from '../params.js';
 import { verifyPkce } from '../pkce.js';
+import { narrowResources } from '../resources.js';
 import { parseToken, secretMatches } from '../tokens.js';
 import type { Grant } from './types.js';
 
@@ -36,10 +37,13 @@ export const authorizationCodeGrant: Grant = {
       throw oauthError('invalid_grant', 'redirect_uri differs from the one used to obtain the code');
     }
     verifyPkce({ challenge: code.codeChallenge, method: code.codeChallengeMethod }, verifier);
+    // RFC 8707 §2.2: checked before the code is spent, so a wrong resource leaves it usable.
+    const granted = code.resources ?? [];
+    const audience = narrowResources(granted, params, app);
 
     // One atomic statement decides the single winner among concurrent redemptions.
     if (!(await codes.consumeCode(code.id, now))) await replayed(code.familyId);
-    const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId };
+    const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId, audience, refreshAudience: granted.length > 0 ? granted : audience };
     // SPEC §7: an OpenID request (scope openid, sign-in kept with the code) also gets an id_token.
     const response =
       code.signIn !== null && isOpenIdScope(code.scope)

@@ -17,7 +17,7 @@ function deviceGrant(grantType: string, parameter: 'code' | 'device_code', decli
     exchange(deps, { app, params, now }) {
       const presented = required(params, parameter);
       const { devices, tokens, users } = deps.stores;
-      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now });
+      return pollDevice({ devices, tokens, users, openid: deps.openid, lifetimes: deps.lifetimes }, { app, presented, parameter, declined, now, params });
     },
   };
 }

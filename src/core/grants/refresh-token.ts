@@ -7,6 +7,7 @@ import { oauthError } from '../errors.js';
 import { issueTokens } from '../issue.js';
 import { isOpenIdScope, issueOpenIdTokens } from '../openid-tokens.js';
 import { required, single } from '../params.js';
+import { narrowResources } from '../resources.js';
 import { parseScope, scopeCovers } from '../scopes.js';
 import { parseToken, secretMatches } from '../tokens.js';
 import type { Grant } from './types.js';
@@ -42,11 +43,15 @@ export const refreshTokenGrant: Grant = {
       if (asked.length > 0) scope = asked;
     }
 
+    // RFC 8707 §2.2: the new access token may name fewer resources; the new refresh token keeps them all.
+    const granted = token.audience ?? [];
+    const audience = narrowResources(granted, params, app);
+
     if (!(await tokens.consumeRefreshToken(token.id, now))) {
       if (token.familyId !== null) await tokens.revokeFamily(token.familyId, now);
       throw oauthError('expired_token', 'refresh_token has already been used; every token of its grant is now revoked');
     }
-    const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope };
+    const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope, audience, refreshAudience: granted };
     // OIDC Core §12.2: a refresh of an OpenID grant returns a new id_token with the original sign-in.
     const signIn = isOpenIdScope(scope) && token.uid !== null && token.familyId !== null ? await tokens.findSignIn(token.familyId) : undefined;
     if (signIn !== undefined) {

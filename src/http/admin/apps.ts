@@ -23,6 +23,8 @@ interface AppBody {
   jwks?: Record<string, unknown> | null;
   jwks_uri?: string | null;
   require_pushed_authorization_requests?: boolean;
+  resources?: string[];
+  access_token_format?: string;
   public?: boolean;
   disabled?: boolean;
 }
@@ -44,6 +46,8 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.jwks !== undefined) out.jwks = body.jwks;
   if (body.jwks_uri !== undefined) out.jwksUri = body.jwks_uri;
   if (body.require_pushed_authorization_requests !== undefined) out.requirePar = body.require_pushed_authorization_requests;
+  if (body.resources !== undefined) out.resources = body.resources;
+  if (body.access_token_format !== undefined) out.accessTokenFormat = body.access_token_format;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }

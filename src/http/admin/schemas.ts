@@ -6,7 +6,7 @@
  * a 400 problem, not silently dropped.
  */
 import { AUDIT_ACTIONS, TARGET_TYPES } from '../../core/audit.js';
-import { GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../../core/model.js';
+import { ACCESS_TOKEN_FORMATS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../../core/model.js';
 
 const str = (description: string, extra: object = {}) => ({ type: 'string', description, ...extra }) as const;
 const bool = (description: string) => ({ type: 'boolean', description }) as const;
@@ -61,6 +61,7 @@ export const app = {
     'client_id', 'name', 'root_domain', 'redirect_uris', 'grant_types', 'response_types', 'scopes', 'public', 'resource_server', 'admin', 'disabled', 'owner_uid',
     'subject_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'created_at',
     'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'require_pushed_authorization_requests',
+    'resources', 'access_token_format',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -79,6 +80,8 @@ export const app = {
     id_token_signed_response_alg: { type: 'string', enum: SIGNING_ALGS, description: 'the algorithm its id_tokens are signed with' },
     post_logout_redirect_uris: strings('where RP-initiated logout may send the browser (exact)'),
     backchannel_logout_uri: { type: ['string', 'null'], description: 'where logout tokens are POSTed (Back-Channel Logout 1.0)' },
+    resources: strings('the resources it may ask for (RFC 8707); empty: any'),
+    access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque, or jwt (RFC 9068 signed access tokens)' },
     created_at: time('when it was registered'),
     ...clientAuthFields,
     require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126)'),
@@ -106,6 +109,8 @@ const appSettings = {
   backchannel_logout_uri: { type: ['string', 'null'], maxLength: 2000, description: 'https URL for logout tokens, or null for none' },
   ...clientAuthFields,
   require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126, `--require-par`)'),
+  resources: strings('resources it may ask for (RFC 8707): absolute URIs without fragment; empty: any', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
+  access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque (default) or jwt (RFC 9068)' },
 } as const;
 
 export const appCreate = {

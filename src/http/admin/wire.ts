@@ -31,6 +31,8 @@ export function appJson(app: App) {
     jwks: app.jwks,
     jwks_uri: app.jwksUri,
     require_pushed_authorization_requests: app.requirePar,
+    resources: app.resources,
+    access_token_format: app.accessTokenFormat,
     created_at: iso(app.createdAt),
   };
 }

@@ -28,17 +28,18 @@ export const AUTHORIZE_PATH = '/oauth/2.0/authorize';
 /** Fields of our own forms; everything else is the app's request, carried through the forms. */
 const FORM_FIELDS = new Set(['csrf_token', '_step', '_t', 'username', 'password', 'decision', 'lang']);
 
-/** The app's own parameters, to post back unchanged with each form. */
-function carried(params: Params): Record<string, string> {
-  const fields: Record<string, string> = {};
+/** The app's own parameters, to post back unchanged with each form (a repeatable one, RFC 8707 `resource`, with every value). */
+function carried(params: Params): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (!FORM_FIELDS.has(name) && typeof value === 'string') fields[name] = value;
+    if (!FORM_FIELDS.has(name) && value !== undefined) fields[name] = value;
   }
   return fields;
 }
 
-function withParams(path: string, fields: Record<string, string>): string {
-  return `${path}?${new URLSearchParams(fields).toString()}`;
+function withParams(path: string, fields: Record<string, string | string[]>): string {
+  const pairs = Object.entries(fields).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : value.map((one) => [name, one])));
+  return `${path}?${new URLSearchParams(pairs).toString()}`;
 }
 
 export const authorizeEndpoint: RouteModule = async (app, { services }) => {

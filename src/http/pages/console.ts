@@ -36,6 +36,9 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     idTokenAlg: field(params, 'id_token_signed_response_alg'),
     postLogoutRedirectUris: lines(field(params, 'post_logout_redirect_uris')),
     backchannelLogoutUri: field(params, 'backchannel_logout_uri').trim(),
+    // SPEC §8.
+    resources: lines(field(params, 'resources')),
+    accessTokenFormat: field(params, 'access_token_format'),
   };
 }
 
@@ -43,10 +46,11 @@ const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line
 
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
   // An empty select (an old form, a script) means the default, as at the command line.
-  const { subjectType, idTokenAlg, backchannelLogoutUri, ...rest } = values;
+  const { subjectType, idTokenAlg, backchannelLogoutUri, accessTokenFormat, ...rest } = values;
   return {
     ...rest,
     ownerUid,
+    ...(accessTokenFormat !== '' ? { accessTokenFormat } : {}),
     ...(subjectType !== '' ? { subjectType } : {}),
     ...(idTokenAlg !== '' ? { idTokenAlg } : {}),
     backchannelLogoutUri: backchannelLogoutUri === '' ? null : backchannelLogoutUri,
@@ -143,6 +147,9 @@ export const consolePages: RouteModule = async (app, { services }) => {
         ...(values.idTokenAlg !== '' ? { idTokenAlg: values.idTokenAlg } : {}),
         postLogoutRedirectUris,
         backchannelLogoutUri: values.backchannelLogoutUri === '' ? null : values.backchannelLogoutUri,
+        // SPEC §8: an empty select keeps the app's format.
+        resources: values.resources,
+        ...(values.accessTokenFormat !== '' ? { accessTokenFormat: values.accessTokenFormat } : {}),
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
       await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);

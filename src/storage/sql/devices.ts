@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { nextId } from '../../core/ids.js';
 import type { DeviceAuthorization, DeviceStatus, NewDeviceAuthorization, SignInContext } from '../../core/model.js';
 import type { DeviceStore } from '../../core/ports.js';
-import { signInFromColumn, signInToColumn } from './rows.js';
+import { resourcesFromColumn, resourcesToColumn, signInFromColumn, signInToColumn } from './rows.js';
 import type { Database, DeviceCodesTable } from './schema.js';
 
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
@@ -29,6 +29,7 @@ function deviceFromRow(row: DeviceCodesTable): DeviceAuthorization {
     expiresAt: Number(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
     signIn: signInFromColumn(row.sign_in),
+    ...resourcesFromColumn(row.resources),
   };
 }
 
@@ -57,6 +58,7 @@ export class SqlDeviceStore implements DeviceStore {
           expires_at: device.expiresAt,
           consumed_at: null,
           sign_in: null,
+          resources: resourcesToColumn(device.resources),
         })
         // Either key may collide: the id (draw again) or the user code (the caller draws a new code).
         .onConflict((oc) => oc.doNothing())

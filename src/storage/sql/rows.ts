@@ -1,5 +1,5 @@
 /** Row ↔ model mapping, once, for every SQL dialect (PostgreSQL hands BIGINT back as strings). */
-import type { App, AppRegistration, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
+import type { AccessTokenFormat, App, AppRegistration, AuthorizationCode, ClientJwks, GrantTypeName, NewToken, ResponseTypeName, SignInContext, SigningAlg, SubjectType, TokenEndpointAuthMethod, TokenRecord } from '../../core/model.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthorizationCodesTable, ClientsTable } from './schema.js';
 
@@ -37,6 +37,9 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     sealedSecret: row.sealed_secret ?? null,
     requirePar: num(row.require_par) === 1,
     ...registrationFromRow(row),
+    // SPEC §8.
+    resources: JSON.parse(row.resources) as string[],
+    accessTokenFormat: row.access_token_format as AccessTokenFormat,
   };
 }
 
@@ -67,6 +70,9 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     sealed_secret: app.sealedSecret,
     require_par: app.requirePar ? 1 : 0,
     ...registrationToRow(app),
+    // SPEC §8.
+    resources: JSON.stringify(app.resources),
+    access_token_format: app.accessTokenFormat,
   };
 }
 
@@ -115,6 +121,9 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.sealedSecret !== undefined) row.sealed_secret = patch.sealedSecret;
   if (patch.requirePar !== undefined) row.require_par = patch.requirePar ? 1 : 0;
   Object.assign(row, registrationToRow(patch));
+  // SPEC §8.
+  if (patch.resources !== undefined) row.resources = JSON.stringify(patch.resources);
+  if (patch.accessTokenFormat !== undefined) row.access_token_format = patch.accessTokenFormat;
   return row;
 }
 
@@ -134,7 +143,17 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     consumedAt: numOrNull(row.consumed_at),
     replayedAt: numOrNull(row.replayed_at),
     signIn: signInFromColumn(row.sign_in),
+    ...resourcesFromColumn(row.resources),
   };
+}
+
+/** RFC 8707 resources, space-separated (URIs hold no space); null or '' for none, read back as absent. */
+export function resourcesFromColumn(column: string | null | undefined): { resources?: string[] } {
+  return column ? { resources: column.split(' ') } : {};
+}
+
+export function resourcesToColumn(resources: readonly string[] | undefined): string | null {
+  return resources === undefined || resources.length === 0 ? null : resources.join(' ');
 }
 
 export function signInFromColumn(column: string | null | undefined): SignInContext | null {
@@ -157,6 +176,7 @@ export interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
   consumed_at: number | null;
+  audience: string | null;
 }
 
 export function tokenFromRow(row: TokenRow): TokenRecord {
@@ -172,6 +192,7 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     expiresAt: num(row.expires_at),
     revokedAt: numOrNull(row.revoked_at),
     consumedAt: numOrNull(row.consumed_at),
+    ...(row.audience ? { audience: row.audience.split(' ') } : {}),
   };
 }
 
@@ -186,5 +207,6 @@ export function tokenToRow(id: number, token: NewToken): Omit<TokenRow, 'revoked
     family_id: token.familyId,
     created_at: token.createdAt,
     expires_at: token.expiresAt,
+    audience: resourcesToColumn(token.audience),
   };
 }

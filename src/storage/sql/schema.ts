@@ -68,6 +68,9 @@ export interface ClientsTable {
   /** JSON object of RFC 7591 members kept as registered. */
   registration_metadata: string | null;
   last_used_at: number | null;
+  /** Added by 2026-12-01-34-resources-jwt-access-tokens: JSON array (RFC 8707 allow-list); `opaque` or `jwt` (RFC 9068). */
+  resources: Generated<string>;
+  access_token_format: Generated<string>;
 }
 
 export interface ConsentsTable {
@@ -94,6 +97,8 @@ export interface AuthorizationCodesTable {
   replayed_at: number | null;
   /** JSON SignInContext of an OpenID Connect request; added by 2026-12-01-10-openid-connect. */
   sign_in: string | null;
+  /** Space-separated RFC 8707 resources; added by 2026-12-01-34-resources-jwt-access-tokens. */
+  resources: string | null;
 }
 
 export interface TokensTable {
@@ -108,6 +113,8 @@ export interface TokensTable {
   expires_at: number;
   revoked_at: Generated<number | null>;
   consumed_at: Generated<number | null>;
+  /** Space-separated RFC 8707 resources (the token's aud); null: the client_id. Added by 2026-12-01-34. */
+  audience: string | null;
 }
 
 /** Device authorizations (RFC 8628); `status` is pending, approved or denied. */
@@ -126,6 +133,8 @@ export interface DeviceCodesTable {
   consumed_at: number | null;
   /** JSON SignInContext of the approving session; added by 2026-12-01-11-sign-ins. */
   sign_in: string | null;
+  /** Space-separated RFC 8707 resources; added by 2026-12-01-34-resources-jwt-access-tokens. */
+  resources: string | null;
 }
 
 /** The OpenID sign-in of a token family (2026-12-01-11-sign-ins): a refreshed id_token keeps it. */

@@ -10,7 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { nextId } from '../../core/ids.js';
 import type { AuthorizationCode } from '../../core/model.js';
 import type { CodeStore } from '../../core/ports.js';
-import { codeFromRow, signInToColumn } from './rows.js';
+import { codeFromRow, resourcesToColumn, signInToColumn } from './rows.js';
 import type { AuthorizationCodesTable } from './schema.js';
 import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 
@@ -25,8 +25,8 @@ export class SqliteCodeStore implements CodeStore {
     private readonly writer: SqliteTurnWriter,
   ) {
     this.insert = raw.prepare(
-      `INSERT INTO authorization_codes (id, secret_hash, client_id, uid, redirect_uri, scope, code_challenge, code_challenge_method, family_id, created_at, expires_at, consumed_at, replayed_at, sign_in)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO authorization_codes (id, secret_hash, client_id, uid, redirect_uri, scope, code_challenge, code_challenge_method, family_id, created_at, expires_at, consumed_at, replayed_at, sign_in, resources)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     this.select = raw.prepare('SELECT * FROM authorization_codes WHERE id = ?');
     this.consume = raw.prepare('UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL');
@@ -51,6 +51,7 @@ export class SqliteCodeStore implements CodeStore {
           code.createdAt,
           code.expiresAt,
           signInToColumn(code.signIn),
+          resourcesToColumn(code.resources),
         );
         // Another process (cluster worker, CLI) drew the same id in the same millisecond: draw again.
         if (changes === 1) return id;

@@ -9,7 +9,7 @@ import { nextId } from '../../core/ids.js';
 import type { NewToken, SignInContext, TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
 import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
-import { signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
+import { resourcesToColumn, signInFromColumn, tokenFromRow, type TokenRow } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
   /** INSERTs of 1 and 2 rows: one statement, so a pair is atomic without a SAVEPOINT. */
@@ -50,9 +50,9 @@ export class SqliteTokenStore implements TokenStore {
   private insertRows(tokens: NewToken[]): number[] {
     let statement = this.inserts.get(tokens.length);
     if (statement === undefined) {
-      const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+      const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
       statement = this.raw.prepare(
-        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at) VALUES ${tokens.map(() => row).join(', ')}`,
+        `INSERT INTO tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at, audience) VALUES ${tokens.map(() => row).join(', ')}`,
       );
       this.inserts.set(tokens.length, statement);
     }
@@ -68,6 +68,8 @@ export class SqliteTokenStore implements TokenStore {
         token.familyId,
         token.createdAt,
         token.expiresAt,
+        // RFC 8707: null (the client_id) unless the request named resources.
+        resourcesToColumn(token.audience),
       ]);
       try {
         statement.run(values);

@@ -7,7 +7,7 @@ import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
-import { appFromRow, appPatchToRow, appToRow, codeFromRow, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, resourcesToColumn, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
@@ -192,6 +192,7 @@ export class SqlCodeStore implements CodeStore {
           consumed_at: null,
           replayed_at: null,
           sign_in: signInToColumn(code.signIn),
+          resources: resourcesToColumn(code.resources),
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();

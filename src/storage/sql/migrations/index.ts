@@ -17,6 +17,7 @@ import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
 import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
 import * as par from './2026-12-01-33-par.js';
+import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
 import * as registration from './2026-12-01-40-registration.js';
 
 export const migrations: Record<string, Migration> = {
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-20-admin-api': adminApi,
   '2026-12-01-32-client-jwt-auth': clientJwtAuth,
   '2026-12-01-33-par': par,
+  '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
   '2026-12-01-40-registration': registration,
 };
