@@ -9,52 +9,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { MemoryProvider } from '../../examples/mcp/provider.js';
 import { startMcpResource, type McpResource } from '../../examples/mcp/server.js';
 import { Browser, redirectParams } from '../helpers/browserless-flow.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-/** What an MCP host keeps for one server: its registration, tokens and PKCE verifier (in memory here). */
-class MemoryProvider implements OAuthClientProvider {
-  information: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  authorizationUrl: URL | undefined;
-  readonly redirectUrl = 'http://127.0.0.1:33418/callback';
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'MCP test host', redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
-  }
-  clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed) {
-    this.information = information;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
 
 describe('the MCP SDK client against Gatehouse and an SDK MCP server', () => {
   let gatehouse: TestServer;
   let mcp: McpResource;
   let person: { uid: string; username: string; password: string };
-  const provider = new MemoryProvider();
+  const provider = new MemoryProvider('http://127.0.0.1:33418/callback', 'MCP test host');
 
   before(async () => {
     gatehouse = await startServer({ env: { GATEHOUSE_REGISTRATION: 'open' } });
