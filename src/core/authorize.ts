@@ -146,7 +146,10 @@ export async function validateAuthorizeRequest(deps: AuthorizeDeps, params: Para
   // 1. Who is asking: failures here are shown on a page.
   const clientId = onPage(() => single(params, 'client_id'));
   if (clientId === undefined) throw new AuthorizeFailure(oauthError('invalid_request', 'missing required parameter client_id'));
-  const app = await deps.apps.findApp(clientId);
+  // A metadata-document client_id whose document cannot be used throws invalid_client saying why (SPEC §9): a page.
+  const app = await deps.apps.findApp(clientId).catch((error: unknown) => onPage(() => {
+    throw error;
+  }, clientId));
   if (app === undefined) throw new AuthorizeFailure(oauthError('invalid_client', `unknown client_id ${clientId}`));
   if (app.disabled) {
     const error = oauthError('invalid_client', 'this app is disabled');

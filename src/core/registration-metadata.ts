@@ -53,7 +53,7 @@ export interface CheckedMetadata {
   authMethod: AuthMethod;
   applicationType: 'web' | 'native';
   jwksUri: string | undefined;
-  jwks: { keys: Record<string, unknown>[] } | undefined;
+  jwks: unknown;
   /** Kept members (registrationMetadata). */
   kept: Record<string, string>;
 }
@@ -161,16 +161,12 @@ function responseTypesOf(body: Record<string, unknown>, grants: GrantTypeName[],
   return [...new Set(types)];
 }
 
-function jwksOf(body: Record<string, unknown>): { keys: Record<string, unknown>[] } | undefined {
+/** RFC 7591 §2: jwks is a JSON object (the CLI's JSON text form is not a registration's); its keys are checked with the app's settings. */
+function jwksOf(body: Record<string, unknown>): unknown {
   const value = body['jwks'];
   if (value === undefined) return undefined;
-  const keys = (value as { keys?: unknown } | null)?.keys;
-  if (typeof value !== 'object' || value === null || !Array.isArray(keys) || keys.length === 0 || keys.some((key) => typeof key !== 'object' || key === null)) {
-    throw metadataError('jwks must be a JWK Set: {"keys": [ ... ]} with at least one key');
-  }
-  // RFC 7591 §2: public keys only; a private member means the client leaked its key.
-  if (keys.some((key) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in (key as object)))) throw metadataError('jwks must hold public keys only');
-  return { keys: keys as Record<string, unknown>[] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw metadataError('jwks must be a JWK Set: {"keys": [ ... ]}');
+  return value;
 }
 
 /** Checks a registration request's metadata (RFC 7591 §2, SPEC §9) and the app it would be. */
@@ -190,8 +186,6 @@ export function checkMetadata(raw: unknown, policy: MetadataPolicy, knownScopes:
 
   const jwksUri = webUri(body, 'jwks_uri', true);
   const jwks = jwksOf(body);
-  if (jwksUri !== undefined && jwks !== undefined) throw metadataError('jwks_uri and jwks must not both be present (RFC 7591 §2)');
-  if (authMethod === 'private_key_jwt' && jwksUri === undefined && jwks === undefined) throw metadataError('private_key_jwt needs jwks_uri or jwks');
 
   const applicationType = text(body, 'application_type', 10) ?? 'web';
   if (applicationType !== 'web' && applicationType !== 'native') throw metadataError('application_type must be web or native');
@@ -219,6 +213,11 @@ export function checkMetadata(raw: unknown, policy: MetadataPolicy, knownScopes:
     isPublic,
     postLogoutRedirectUris: stringList(body, 'post_logout_redirect_uris', metadataError) ?? [],
     backchannelLogoutUri: backchannel ?? null,
+    // Left out, the method is RFC 7591's default client_secret_basic on the wire, and the app takes Basic or
+    // post as an operator's app does (null); named, it is the only one accepted (SPEC §8).
+    tokenEndpointAuthMethod: body['token_endpoint_auth_method'] === undefined ? null : authMethod,
+    jwks,
+    jwksUri: jwksUri ?? null,
     ...(scopes === undefined ? {} : { scopes }),
   };
   try {
@@ -231,7 +230,8 @@ export function checkMetadata(raw: unknown, policy: MetadataPolicy, knownScopes:
 }
 
 /** The metadata as registered (RFC 7591 §3.2.1), from the app as stored. */
-export function registeredMetadata(app: App, authMethod: string): Record<string, unknown> {
+export function registeredMetadata(app: App): Record<string, unknown> {
+  const authMethod = app.tokenEndpointAuthMethod ?? (app.isPublic ? 'none' : 'client_secret_basic');
   const grantTypes = app.grantTypes.map((grant) => GRANT_TO_WIRE[grant]);
   if (app.responseTypes.some((type) => IMPLICIT_RESPONSE_TYPES.includes(type))) grantTypes.push('implicit');
   const extra = app.registrationMetadata ?? {};
@@ -246,6 +246,8 @@ export function registeredMetadata(app: App, authMethod: string): Record<string,
     application_type: applicationType ?? 'web',
     ...(app.postLogoutRedirectUris.length > 0 ? { post_logout_redirect_uris: app.postLogoutRedirectUris } : {}),
     ...(app.backchannelLogoutUri !== null ? { backchannel_logout_uri: app.backchannelLogoutUri } : {}),
+    ...(app.jwksUri !== null ? { jwks_uri: app.jwksUri } : {}),
+    ...(app.jwks !== null ? { jwks: app.jwks } : {}),
     ...kept,
   };
 }

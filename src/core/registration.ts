@@ -9,7 +9,7 @@
 import { auditEvent, commitChange, NotFoundError, type AppPatch, type AuditStore, type ChangeContext } from './audit.js';
 import { oauthError, OAuthError } from './errors.js';
 import { APP_DEFAULTS, type App } from './model.js';
-import type { AppStore } from './ports.js';
+import type { AppStore, ClientKeys } from './ports.js';
 import { checkMetadata, registeredMetadata, type CheckedMetadata, type MetadataPolicy } from './registration-metadata.js';
 import { hashSecret, mintSecret, randomId, secretMatches } from './tokens.js';
 import { validateAppInput } from './apps.js';
@@ -25,6 +25,8 @@ export interface RegistrationDeps {
    * or undefined when it serves a JWK Set.
    */
   checkJwksUri(uri: string): Promise<string | undefined>;
+  /** Seals the Secret Key of a client_secret_jwt app (SPEC §8: it is needed in clear, so kept sealed). */
+  clientKeys: Pick<ClientKeys, 'sealSecret'>;
 }
 
 export interface Registered {
@@ -35,20 +37,16 @@ export interface Registered {
 
 /** RFC 7591 §3.2.1: the app's metadata as the server holds it. */
 export function describeRegistration(app: App): Record<string, unknown> {
-  const method = app.isPublic ? 'none' : 'client_secret_basic';
   return {
     client_id: app.clientId,
     client_id_issued_at: Math.floor(app.createdAt / 1000),
     ...(app.isPublic ? {} : { client_secret_expires_at: 0 }),
-    ...registeredMetadata(app, method),
+    ...registeredMetadata(app),
   };
 }
 
 async function check(deps: RegistrationDeps, body: unknown): Promise<CheckedMetadata> {
   const checked = checkMetadata(body, deps.policy, deps.knownScopes);
-  if (checked.authMethod === 'client_secret_jwt' || checked.authMethod === 'private_key_jwt') {
-    throw oauthError('invalid_client_metadata', `token_endpoint_auth_method ${checked.authMethod} is not supported by this server yet`);
-  }
   if (checked.jwksUri !== undefined) {
     const refused = await deps.checkJwksUri(checked.jwksUri);
     if (refused !== undefined) throw oauthError('invalid_client_metadata', `jwks_uri: ${refused}`);
@@ -70,10 +68,12 @@ export async function registerClient(
   const fields = validateAppInput(checked.input, deps.knownScopes);
   const clientSecret = fields.isPublic ? undefined : mintSecret();
   const registrationAccessToken = mintSecret();
+  const clientId = randomId(18);
   const app: App = {
     ...APP_DEFAULTS,
     ...fields,
-    clientId: randomId(18),
+    clientId,
+    sealedSecret: fields.tokenEndpointAuthMethod === 'client_secret_jwt' && clientSecret !== undefined ? deps.clientKeys.sealSecret(clientId, clientSecret) : null,
     secretHash: clientSecret === undefined ? null : hashSecret(clientSecret),
     disabled: false,
     createdAt: ctx.now,
@@ -106,6 +106,10 @@ export async function replaceClient(deps: RegistrationDeps, app: App, body: unkn
     throw oauthError('invalid_client_metadata', `token_endpoint_auth_method cannot change between none and a secret: register a new client`);
   }
   const fields = validateAppInput(checked.input, deps.knownScopes);
+  if (fields.tokenEndpointAuthMethod === 'client_secret_jwt' && app.sealedSecret === null) {
+    // Only the Secret Key's hash is kept: it cannot be sealed after the fact (SPEC §8).
+    throw oauthError('invalid_client_metadata', 'token_endpoint_auth_method client_secret_jwt must be chosen at registration: register a new client');
+  }
   const patch: AppPatch = {
     name: fields.name,
     rootDomain: fields.rootDomain,
@@ -115,6 +119,9 @@ export async function replaceClient(deps: RegistrationDeps, app: App, body: unkn
     scopes: fields.scopes,
     postLogoutRedirectUris: fields.postLogoutRedirectUris,
     backchannelLogoutUri: fields.backchannelLogoutUri,
+    tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod,
+    jwks: fields.jwks,
+    jwksUri: fields.jwksUri,
     registrationMetadata: keptOf(checked),
   };
   await commitChange(deps.audit, { kind: 'updateApp', clientId: app.clientId, patch }, auditEvent({ ...ctx, actor: { type: 'app', id: app.clientId } }, 'app.update', { type: 'app', id: app.clientId }), {

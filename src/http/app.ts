@@ -6,6 +6,7 @@
  * row of ROUTES.
  */
 import { createHmac } from 'node:crypto';
+import { MetadataDocumentApps, MetadataDocumentResolver } from '../storage/outbound/metadata-documents.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -69,7 +70,7 @@ function resolveServices(deps: AppDeps): Services {
     config: deps.config,
     signer: deps.signer,
     keys: deps.keys,
-    stores: deps.stores,
+    stores: withMetadataDocuments(deps),
     rateLimiter: deps.rateLimiter,
     cookies: new CookieSigner(deps.cookieKey, deps.config.secureCookies),
     openidKey: deps.openidKey ?? createHmac('sha256', deps.cookieKey).update('gatehouse openid key').digest(),
@@ -93,6 +94,23 @@ function resolveServices(deps: AppDeps): Services {
     ready: deps.ready ?? (async () => {}),
     clientKeys: deps.clientKeys ?? clientKeys(deps.config),
   };
+}
+
+/**
+ * SPEC §9: with GATEHOUSE_CLIENT_METADATA_DOCUMENTS=1, a client_id that is an https URL is answered from
+ * its document in front of the app store (the other stores are the same objects, getters included).
+ */
+function withMetadataDocuments(deps: AppDeps): Stores {
+  if (!deps.config.clientMetadataDocuments) return deps.stores;
+  const outbound = { allowPrivate: deps.config.allowPrivateFetch };
+  const resolver = new MetadataDocumentResolver({
+    outbound,
+    redirects: { allowHttp: deps.config.allowHttpRedirects },
+    knownScopes: async () => new Set((await deps.stores.scopes.listScopes()).map((scope) => scope.name)),
+  });
+  const stores = Object.create(deps.stores) as Stores;
+  Object.defineProperty(stores, 'apps', { value: new MetadataDocumentApps(deps.stores.apps, resolver, outbound), enumerable: true });
+  return stores;
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {

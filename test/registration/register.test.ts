@@ -5,6 +5,8 @@ import { createInitialAccessToken } from '../../src/core/initial-access-tokens.j
 import { startServer, type TestServer } from '../helpers/server.js';
 import { assertError, assertInvalidToken, call, PUBLIC_CLIENT, register } from './helpers.js';
 
+const EC_KEY = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+
 describe('registration off (the default)', () => {
   let server: TestServer;
   before(async () => (server = await startServer()));
@@ -81,6 +83,23 @@ describe('registration open', () => {
     assert.equal(token.status, 200);
     const app = await server.instance.services.stores.apps.findApp(answer.body['client_id'] as string);
     assert.notEqual(app?.secretHash, answer.body['client_secret']);
+  });
+
+  test('private_key_jwt with jwks, and client_secret_jwt (its Secret Key sealed), are kept as the app\'s only method', async () => {
+    const keyed = await register(server.url, { ...PUBLIC_CLIENT, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC_KEY] } });
+    assert.equal(keyed.status, 201, JSON.stringify(keyed.body));
+    assert.equal(keyed.body['token_endpoint_auth_method'], 'private_key_jwt');
+    assert.deepEqual(keyed.body['jwks'], { keys: [EC_KEY] });
+    const keyedApp = await server.instance.services.stores.apps.findApp(keyed.body['client_id'] as string);
+    assert.equal(keyedApp?.tokenEndpointAuthMethod, 'private_key_jwt');
+    assert.deepEqual(keyedApp?.jwks, { keys: [EC_KEY] });
+
+    const hmac = await register(server.url, { ...PUBLIC_CLIENT, token_endpoint_auth_method: 'client_secret_jwt' });
+    assert.equal(hmac.status, 201, JSON.stringify(hmac.body));
+    const hmacApp = await server.instance.services.stores.apps.findApp(hmac.body['client_id'] as string);
+    assert.equal(hmacApp?.tokenEndpointAuthMethod, 'client_secret_jwt');
+    assert.notEqual(hmacApp?.sealedSecret, null);
+    assert.equal(hmacApp?.sealedSecret?.includes(hmac.body['client_secret'] as string), false);
   });
 
   test('the root domain is the redirect URIs\' one registrable domain', async () => {
@@ -161,8 +180,11 @@ describe('registration open', () => {
       [{ ...PUBLIC_CLIENT, scope: 'gatehouse:admin' }, /scope: .*only for admin apps/],
       [{ ...PUBLIC_CLIENT, client_name: 'x'.repeat(101) }, /client_name must be at most 100/],
       [{ ...PUBLIC_CLIENT, logo_uri: 'javascript:alert(1)' }, /logo_uri must be an http\(s\) URL/],
-      [{ ...PUBLIC_CLIENT, jwks: { keys: [] } }, /jwks must be a JWK Set/],
-      [{ ...PUBLIC_CLIENT, jwks_uri: 'https://a.example.org/jwks', jwks: { keys: [{ kty: 'EC' }] } }, /must not both be present/],
+      [{ ...PUBLIC_CLIENT, jwks: { keys: [] } }, /jwks must hold 1 to 20 keys/],
+      [{ ...PUBLIC_CLIENT, jwks: '{"keys":[]}' }, /jwks must be a JWK Set/],
+      [{ ...PUBLIC_CLIENT, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...EC_KEY, d: 'secret' }] } }, /private member "d"/],
+      [{ ...PUBLIC_CLIENT, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://a.example.org/jwks', jwks: { keys: [EC_KEY] } }, /not both/],
+      [{ ...PUBLIC_CLIENT, token_endpoint_auth_method: 'private_key_jwt' }, /private_key_jwt needs the app's public keys/],
       [{ ...PUBLIC_CLIENT, application_type: 'desktop' }, /application_type must be web or native/],
       [{ ...PUBLIC_CLIENT, backchannel_logout_uri: 'http://example.org/logout' }, /back-channel logout URI .* must be https/],
       [{ ...PUBLIC_CLIENT, software_id: 42 }, /software_id must be a string/],

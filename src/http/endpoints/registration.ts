@@ -73,6 +73,7 @@ export const registrationEndpoint: RouteModule = async (app, { services }) => {
     policy: { allowHttp: config.allowHttpRedirects },
     knownScopes: await services.knownScopes(),
     checkJwksUri: (uri) => checkJwksUri(uri, { allowPrivate: config.allowPrivateFetch }),
+    clientKeys: services.clientKeys,
   });
   const body = (request: FastifyRequest): unknown => {
     const parsed = request.body as { json?: unknown } | undefined;
