@@ -47,6 +47,8 @@ export class Tally {
    * 503, a 503 without temporarily_unavailable, a connection error.
    */
   fault = false;
+  /** Also forgive connection errors in an overlapping cycle (an instance is being killed). */
+  instanceKills = false;
   faultEpoch = 0;
   tolerated = 0;
 
@@ -121,6 +123,8 @@ export class Worker implements Recorder {
   private cycle = 0;
   /** Access tokens answered 200, for a check afterwards (capped). */
   readonly answered: string[] = [];
+  /** id_tokens answered 200 (capped like `answered`), for a signature check afterwards. */
+  readonly idTokens: string[] = [];
   /** This cycle's unexpected answers, judged when it ends (Tally.fault). */
   private misses: { status: number | string; what: string }[] = [];
   private readonly tally: Recorder;
@@ -150,7 +154,8 @@ export class Worker implements Recorder {
     }
     const overlapped = faultAtStart || this.counts.fault || this.counts.faultEpoch !== epoch;
     for (const miss of this.misses) {
-      const forgivable = miss.status === 503 ? !miss.what.includes('503 without') : typeof miss.status === 'number' ? miss.status < 500 : miss.status === 'exception';
+      const forgivable =
+        miss.status === 503 ? !miss.what.includes('503 without') : typeof miss.status === 'number' ? miss.status < 500 : miss.status === 'exception' || (miss.status === 'connection error' && this.counts.instanceKills);
       if (overlapped && forgivable) this.counts.tolerated += 1;
       else this.counts.reject(miss.what);
     }
@@ -189,16 +194,21 @@ export class Worker implements Recorder {
       await call(this.tally, 'revoke', `${this.target.base()}/oauth/2.0/revoke`, form({ token, ...this.creds() }), [200]);
       const after = await call(this.tally, 'introspect revoked', `${this.target.base()}/oauth/2.0/introspect`, form({ token, ...this.creds() }), [200]);
       if (after?.status === 200 && after.json['active'] !== false) this.tally.note('introspect revoked active', String(after.json['active']), [false as unknown as string]);
-      this.answered.splice(this.answered.indexOf(token), 1);
+      this.forget(token);
     }
   }
 
-  /** Code + PKCE + openid: exchange, userinfo, getLoggedInUser, refresh, and now and then a replayed refresh token. */
+  /**
+   * Code + PKCE, every other time with openid (an id_token, userinfo; no refresh token without
+   * offline_access, OpenID Connect Core §11), else plain (a refresh token): exchange,
+   * getLoggedInUser, refresh, and now and then a replayed code or refresh token.
+   */
   async codeFlow(): Promise<void> {
     const browser = await this.signedIn();
+    const openid = this.cycle % 2 === 1;
     const { verifier, challenge } = pkce();
     const nonce = randomBytes(8).toString('hex');
-    const params = { response_type: 'code', client_id: this.target.client.client_id, redirect_uri: this.target.redirectUri, scope: 'basic openid', code_challenge: challenge, code_challenge_method: 'S256', nonce, state: 's' };
+    const params = { response_type: 'code', client_id: this.target.client.client_id, redirect_uri: this.target.redirectUri, scope: openid ? 'basic openid' : 'basic', code_challenge: challenge, code_challenge_method: 'S256', nonce, state: 's' };
     let page = await browser.request(`/oauth/2.0/authorize?${new URLSearchParams(params)}`);
     if (page.status === 200 && page.body.includes('name="decision"')) page = await browser.submit(page, { decision: 'approve' });
     if (!notePage(this, 'authorize code', page, [302])) return;
@@ -207,17 +217,23 @@ export class Worker implements Recorder {
     const exchanged = await call(this.tally, 'token authorization_code', `${this.target.base()}/oauth/2.0/token`, form({ grant_type: 'authorization_code', code, redirect_uri: this.target.redirectUri, code_verifier: verifier, ...this.creds() }), [200]);
     const access = exchanged?.json['access_token'];
     const refresh = exchanged?.json['refresh_token'];
-    if (typeof access !== 'string' || typeof refresh !== 'string') return;
-    if (typeof exchanged?.json['id_token'] !== 'string') this.tally.note('token authorization_code id_token', 'missing', []);
+    if (typeof access !== 'string') return;
     this.remember(access);
-    await call(this.tally, 'userinfo', `${this.target.base()}/oauth/2.0/userinfo`, { headers: { authorization: `Bearer ${access}` } }, [200]);
+    if (openid) {
+      const idToken = exchanged?.json['id_token'];
+      if (typeof idToken !== 'string') this.tally.note('token authorization_code id_token', 'missing', []);
+      else if (this.idTokens.length < this.keep) this.idTokens.push(idToken);
+      await call(this.tally, 'userinfo', `${this.target.base()}/oauth/2.0/userinfo`, { headers: { authorization: `Bearer ${access}` } }, [200]);
+    }
     await call(this.tally, 'getLoggedInUser', `${this.target.base()}/rest/2.0/passport/users/getLoggedInUser?access_token=${encodeURIComponent(access)}`, {}, [200]);
     // The same code again: invalid_grant, and it revokes what the code issued (RFC 6749 §4.1.2).
     if (this.cycle % 7 === 0) {
       await call(this.tally, 'token code replay', `${this.target.base()}/oauth/2.0/token`, form({ grant_type: 'authorization_code', code, redirect_uri: this.target.redirectUri, code_verifier: verifier, ...this.creds() }), [400], 'invalid_grant');
-      this.answered.splice(this.answered.indexOf(access), 1);
+      this.forget(access);
       return;
     }
+    if (openid) return;
+    if (typeof refresh !== 'string') return void this.tally.note('token authorization_code refresh_token', 'missing', []);
     const refreshed = await call(this.tally, 'token refresh_token', `${this.target.base()}/oauth/2.0/token`, form({ grant_type: 'refresh_token', refresh_token: refresh, ...this.creds() }), [200]);
     if (refreshed === undefined || refreshed.status !== 200) return;
     // A refresh rotates: the old access token's family lives on in the new pair.
@@ -225,11 +241,14 @@ export class Worker implements Recorder {
     if (this.cycle % 5 === 0) {
       await call(this.tally, 'token refresh replay', `${this.target.base()}/oauth/2.0/token`, form({ grant_type: 'refresh_token', refresh_token: refresh, ...this.creds() }), [400], 'expired_token');
       // The replay revoked the family (RFC 9700 §4.14.2): those tokens are no longer owed.
-      for (const gone of [access, refreshed.json['access_token']]) {
-        const at = this.answered.indexOf(gone as string);
-        if (at >= 0) this.answered.splice(at, 1);
-      }
+      this.forget(access);
+      this.forget(refreshed.json['access_token']);
     }
+  }
+
+  private forget(token: unknown): void {
+    const at = this.answered.indexOf(token as string);
+    if (at >= 0) this.answered.splice(at, 1);
   }
 
   async implicit(): Promise<void> {
@@ -292,7 +311,7 @@ export class Worker implements Recorder {
 }
 
 /** `workers` loops of Worker.once until `until()` (checked between cycles), a pause of `pauseMs` between cycles. */
-export async function mixedLoad(target: LoadTarget, options: { workers: number; until: () => boolean; pauseMs?: number; deviceInterval?: number; keep?: number; tally?: Tally }): Promise<{ tally: Tally; answered: string[] }> {
+export async function mixedLoad(target: LoadTarget, options: { workers: number; until: () => boolean; pauseMs?: number; deviceInterval?: number; keep?: number; tally?: Tally }): Promise<{ tally: Tally; answered: string[]; idTokens: string[] }> {
   const tally = options.tally ?? new Tally();
   const workers = Array.from({ length: options.workers }, () => new Worker(target, tally, options.keep ?? 0));
   await Promise.all(
@@ -303,5 +322,5 @@ export async function mixedLoad(target: LoadTarget, options: { workers: number; 
       }
     }),
   );
-  return { tally, answered: workers.flatMap((worker) => worker.answered) };
+  return { tally, answered: workers.flatMap((worker) => worker.answered), idTokens: workers.flatMap((worker) => worker.idTokens) };
 }

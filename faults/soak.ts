@@ -93,7 +93,7 @@ async function soak(backend: 'sqlite' | 'postgres') {
   const client = JSON.parse(await gatehouse(['clients', 'create', '--name', 'Soak', '--root-domain', 'example.com', '--redirect-uri', redirectUri, '--scopes', 'basic,openid', '--json'], env)) as { client_id: string; client_secret: string };
   const person = { username: 'soak', password: 'correct horse battery' };
   await gatehouse(['users', 'create', '--username', person.username, '--password', person.password], env);
-  const server = await serve([], env, port);
+  const server = await serve([], env, port, 120_000);
   const pid = server.child.pid!;
   const pgClient = schema ? new pg.Client({ connectionString: schema.url }) : undefined;
   await pgClient?.connect();

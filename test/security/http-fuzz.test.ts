@@ -8,11 +8,12 @@
  * error, and a redirect may only go to the server itself or the app's domain.
  */
 import assert from 'node:assert/strict';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ERRORS } from '../../src/core/errors.js';
 import { registrableDomain } from '../../src/core/redirect.js';
 import { authorize, Browser, redirectParams } from '../helpers/browserless-flow.js';
+import { raw, rng, send, type Answer } from '../helpers/fuzz.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const TOTAL = 20_000;
@@ -20,18 +21,6 @@ const CONCURRENCY = 20;
 const DEADLINE_MS = 50_000;
 const MARKER = 'ghfz';
 const REDIRECT = 'https://app.example.com/cb';
-
-/** mulberry32: a seeded generator, so a failure can be replayed with the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   '/oauth/2.0/authorize', '/oauth/2.0/token', '/oauth/2.0/device/code', '/oauth/2.0/device', '/device', '/oauth/2.0/qrcode',
@@ -70,9 +59,6 @@ interface Fixtures {
   session: string;
   csrf: string;
 }
-
-/** Latin-1 text whose bytes are the UTF-8 of `text`: node:http sends it as raw bytes. */
-const raw = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
 function generator(random: () => number, f: Fixtures) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
@@ -144,28 +130,6 @@ function generator(random: () => number, f: Fixtures) {
     if (chance(0.05)) headers['x-forwarded-for'] = pick(['1.2.3.4', 'garbage', '::1, 10.0.0.1']);
     return { method, path: query === '' ? path : `${path}?${query}`, headers, body };
   };
-}
-
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function send(base: URL, agent: Agent, req: { method: string; path: string; headers: Record<string, string>; body: Buffer | undefined }): Promise<Answer | Error> {
-  return new Promise((resolve) => {
-    let outgoing;
-    try {
-      outgoing = httpRequest({ host: base.hostname, port: base.port, agent, method: req.method, path: req.path, headers: { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', resolve);
-      });
-    } catch (error) {
-      // The client library refused to send it (e.g. a character it will not put in a header): not a server fault.
-      resolve(error as Error);
-      return;
-    }
-    outgoing.on('error', resolve);
-    outgoing.end(req.body);
-  });
 }
 
 describe('HTTP fuzz of every endpoint (bounded: 20,000 requests, loopback, 20 at a time)', () => {
