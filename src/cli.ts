@@ -10,7 +10,7 @@
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
-import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
+import { AppInputError, parseGraceSeconds, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
 import type { ChangeContext } from './core/audit.js';
 import { appJson, eventJson } from './http/admin/wire.js';
 import { saveScope, ScopeInputError } from './core/scope-admin.js';
@@ -165,6 +165,7 @@ clients
   // SPEC §8.
   .option('--resource <uri>', 'a resource it may ask for (RFC 8707; repeatable; default any)', collect)
   .option('--access-token-format <format>', 'opaque (default) or jwt (RFC 9068)')
+  .option('--refresh-grace <seconds>', 'seconds a used refresh token answers the same pair again (default 0)', parseGraceSeconds)
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -188,6 +189,7 @@ clients
           backchannelLogoutUri: options.backchannelLogoutUri,
           resources: options.resource,
           accessTokenFormat: options.accessTokenFormat,
+          refreshGrace: options.refreshGrace,
         },
         known,
         cliContext(),

@@ -47,6 +47,8 @@ export interface App {
   resources: string[];
   /** RFC 9068: `jwt` access tokens are signed JWTs (still a row: revocable, introspectable); `opaque` (default) as ever. */
   accessTokenFormat: AccessTokenFormat;
+  /** Seconds after a refresh in which the same app presenting the used refresh token gets the same answer (0: Baidu's strict single use). */
+  refreshGrace: number;
 }
 
 export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
@@ -60,6 +62,7 @@ export const APP_DEFAULTS = {
   backchannelLogoutUri: null,
   resources: [],
   accessTokenFormat: 'opaque',
+  refreshGrace: 0,
 } as const satisfies Partial<App>;
 
 export interface User {

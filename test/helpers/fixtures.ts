@@ -50,6 +50,7 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     backchannelLogoutUri: null,
     resources: [...APP_DEFAULTS.resources],
     accessTokenFormat: APP_DEFAULTS.accessTokenFormat,
+    refreshGrace: APP_DEFAULTS.refreshGrace,
     ...fields,
   } as App;
   return { app, secret };

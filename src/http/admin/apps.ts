@@ -21,6 +21,7 @@ interface AppBody {
   backchannel_logout_uri?: string | null;
   resources?: string[];
   access_token_format?: string;
+  refresh_grace?: number;
   public?: boolean;
   disabled?: boolean;
 }
@@ -40,6 +41,7 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.backchannel_logout_uri !== undefined) out.backchannelLogoutUri = body.backchannel_logout_uri;
   if (body.resources !== undefined) out.resources = body.resources;
   if (body.access_token_format !== undefined) out.accessTokenFormat = body.access_token_format;
+  if (body.refresh_grace !== undefined) out.refreshGrace = body.refresh_grace;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }

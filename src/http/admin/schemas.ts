@@ -42,7 +42,7 @@ export const app = {
   required: [
     'client_id', 'name', 'root_domain', 'redirect_uris', 'grant_types', 'response_types', 'scopes', 'public', 'resource_server', 'admin', 'disabled', 'owner_uid',
     'subject_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'created_at',
-    'resources', 'access_token_format',
+    'resources', 'access_token_format', 'refresh_grace',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -63,6 +63,7 @@ export const app = {
     backchannel_logout_uri: { type: ['string', 'null'], description: 'where logout tokens are POSTed (Back-Channel Logout 1.0)' },
     resources: strings('the resources it may ask for (RFC 8707); empty: any'),
     access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque, or jwt (RFC 9068 signed access tokens)' },
+    refresh_grace: { type: 'integer', description: 'seconds in which a used refresh token answers the same pair again (0: strict single use)' },
     created_at: time('when it was registered'),
   },
   additionalProperties: false,
@@ -88,6 +89,7 @@ const appSettings = {
   backchannel_logout_uri: { type: ['string', 'null'], maxLength: 2000, description: 'https URL for logout tokens, or null for none' },
   resources: strings('resources it may ask for (RFC 8707): absolute URIs without fragment; empty: any', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
   access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque (default) or jwt (RFC 9068)' },
+  refresh_grace: { type: 'integer', minimum: 0, maximum: 86400, description: 'seconds a used refresh token answers the same pair again (default 0)' },
 } as const;
 
 export const appCreate = {

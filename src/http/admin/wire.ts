@@ -28,6 +28,7 @@ export function appJson(app: App) {
     backchannel_logout_uri: app.backchannelLogoutUri,
     resources: app.resources,
     access_token_format: app.accessTokenFormat,
+    refresh_grace: app.refreshGrace,
     created_at: iso(app.createdAt),
   };
 }

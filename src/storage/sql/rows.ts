@@ -34,6 +34,7 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     // SPEC §8.
     resources: JSON.parse(row.resources) as string[],
     accessTokenFormat: row.access_token_format as AccessTokenFormat,
+    refreshGrace: num(row.refresh_grace),
   };
 }
 
@@ -61,6 +62,7 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     // SPEC §8.
     resources: JSON.stringify(app.resources),
     access_token_format: app.accessTokenFormat,
+    refresh_grace: app.refreshGrace,
   };
 }
 
@@ -86,6 +88,7 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   // SPEC §8.
   if (patch.resources !== undefined) row.resources = JSON.stringify(patch.resources);
   if (patch.accessTokenFormat !== undefined) row.access_token_format = patch.accessTokenFormat;
+  if (patch.refreshGrace !== undefined) row.refresh_grace = patch.refreshGrace;
   return row;
 }
 

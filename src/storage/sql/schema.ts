@@ -58,6 +58,8 @@ export interface ClientsTable {
   /** Added by 2026-12-01-34-resources-jwt-access-tokens: JSON array (RFC 8707 allow-list); `opaque` or `jwt` (RFC 9068). */
   resources: Generated<string>;
   access_token_format: Generated<string>;
+  /** Added by 2026-12-01-35-refresh-grace (seconds). */
+  refresh_grace: Generated<number>;
 }
 
 export interface ConsentsTable {
@@ -180,6 +182,13 @@ export interface LogoutOutboxTable {
   claim: string | null;
 }
 
+/** The sealed answer to a refresh of a grace-window app, until the window ends (2026-12-01-35-refresh-grace). */
+export interface RefreshAnswersTable {
+  token_id: number;
+  sealed: string;
+  expires_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -194,4 +203,5 @@ export interface Database {
   sign_ins: SignInsTable;
   session_apps: SessionAppsTable;
   logout_outbox: LogoutOutboxTable;
+  refresh_answers: RefreshAnswersTable;
 }

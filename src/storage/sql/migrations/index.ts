@@ -16,6 +16,7 @@ import * as signIns from './2026-12-01-11-sign-ins.js';
 import * as logout from './2026-12-01-15-logout.js';
 import * as adminApi from './2026-12-01-20-admin-api.js';
 import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
+import * as refreshGrace from './2026-12-01-35-refresh-grace.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-15-logout': logout,
   '2026-12-01-20-admin-api': adminApi,
   '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
+  '2026-12-01-35-refresh-grace': refreshGrace,
 };
