@@ -10,7 +10,7 @@
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
-import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
+import { AppInputError, parseGraceSeconds, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
 import type { AuditStore, ChangeContext } from './core/audit.js';
 import { appJson, eventJson, keyJson } from './http/admin/wire.js';
 import { retireKey, rotateKeys } from './core/key-admin.js';
@@ -173,6 +173,7 @@ clients
   .option('--resource <uri>', 'a resource it may ask for (RFC 8707; repeatable; default any)', collect)
   .option('--access-token-format <format>', 'opaque (default) or jwt (RFC 9068)')
   .option('--require-dpop', 'every token request must carry a DPoP proof (RFC 9449)')
+  .option('--refresh-grace <seconds>', 'seconds a used refresh token answers the same pair again (default 0)', parseGraceSeconds)
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (options) => {
@@ -201,6 +202,7 @@ clients
           resources: options.resource,
           accessTokenFormat: options.accessTokenFormat,
           requireDpop: options.requireDpop === true,
+          refreshGrace: options.refreshGrace,
         },
         known,
         cliContext(),

@@ -39,6 +39,8 @@ export interface AppInput {
   /** SPEC §8: the RFC 8707 allow-list (`--resource U`) and the RFC 9068 access token format. */
   resources?: string[] | undefined;
   accessTokenFormat?: string | undefined;
+  /** SPEC §8 refresh grace, seconds (`--refresh-grace`). */
+  refreshGrace?: number | undefined;
 }
 
 export interface AppChangeDeps {
@@ -123,6 +125,22 @@ function checkResources(resources: string[] | undefined): string[] {
   });
 }
 
+/** A day at most: the sealed answer is kept that long, and a longer window would weaken single use for nothing. */
+export const MAX_REFRESH_GRACE = 86_400;
+
+/** Seconds as typed (CLI flag, console field): a whole number, else NaN, which validateAppInput refuses naming refresh_grace. */
+export function parseGraceSeconds(typed: string): number {
+  return /^[0-9]+$/.test(typed.trim()) ? Number(typed.trim()) : Number.NaN;
+}
+
+function checkRefreshGrace(seconds: number | undefined): number {
+  if (seconds === undefined) return APP_DEFAULTS.refreshGrace;
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_REFRESH_GRACE) {
+    throw new AppInputError(`refresh grace must be a whole number of seconds from 0 to ${MAX_REFRESH_GRACE}`, 'refresh_grace');
+  }
+  return seconds;
+}
+
 const uniqueTrimmed = (values: string[] | undefined): string[] => [...new Set((values ?? []).map((value) => value.trim()).filter((value) => value !== ''))];
 
 export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<string>): Omit<App, 'clientId' | 'secretHash' | 'createdAt' | 'disabled' | 'sealedSecret'> {
@@ -174,6 +192,7 @@ export function validateAppInput(input: AppInput, knownScopes: ReadonlySet<strin
     // SPEC §8.
     resources: checkResources(input.resources),
     accessTokenFormat: oneOf(input.accessTokenFormat, ACCESS_TOKEN_FORMATS, APP_DEFAULTS.accessTokenFormat, 'access token format', 'access_token_format'),
+    refreshGrace: checkRefreshGrace(input.refreshGrace),
   };
 }
 
@@ -256,6 +275,7 @@ export async function updateApp(
     // SPEC §8.
     resources: changes.resources ?? current.resources,
     accessTokenFormat: changes.accessTokenFormat ?? current.accessTokenFormat,
+    refreshGrace: changes.refreshGrace ?? current.refreshGrace,
   };
   const checked = validateAppInput(merged, knownScopes);
   // SPEC §8: client_secret_jwt is chosen at creation, when the Secret Key exists in clear.
@@ -282,6 +302,7 @@ export async function updateApp(
   // SPEC §8.
   if (changes.resources !== undefined) patch.resources = checked.resources;
   if (changes.accessTokenFormat !== undefined) patch.accessTokenFormat = checked.accessTokenFormat;
+  if (changes.refreshGrace !== undefined) patch.refreshGrace = checked.refreshGrace;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const keys = Object.keys(patch);
   const action = keys.length === 1 && keys[0] === 'disabled' ? (patch.disabled ? 'app.disable' : 'app.enable') : 'app.update';

@@ -89,6 +89,8 @@ export interface App {
   registrationMetadata?: Record<string, string> | null;
   /** When a self-registered app last issued a token (ms, at most hourly): GATEHOUSE_DYNAMIC_CLIENT_TTL counts from it. */
   lastUsedAt?: number | null;
+  /** Seconds after a refresh in which the same app presenting the used refresh token gets the same answer (0: Baidu's strict single use). */
+  refreshGrace: number;
 }
 
 export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
@@ -111,6 +113,7 @@ export const APP_DEFAULTS = {
   requirePar: false,
   resources: [],
   accessTokenFormat: 'opaque',
+  refreshGrace: 0,
 } as const satisfies Partial<App>;
 
 export interface User {

@@ -89,6 +89,14 @@ export interface TokenStore {
    */
   saveSignIn(familyId: number, signIn: SignInContext, now: number): Promise<void>;
   findSignIn(familyId: number): Promise<SignInContext | undefined>;
+  /**
+   * Refresh grace (SPEC §8): keeps the sealed answer to the use of refresh
+   * token `tokenId` until `expiresAt` (ms); a second save is ignored. Written
+   * only for apps with a grace window, never on the hot path of others.
+   */
+  saveRefreshAnswer(tokenId: number, sealed: string, expiresAt: number): Promise<void>;
+  /** The sealed answer, while it has not expired at `now`. */
+  findRefreshAnswer(tokenId: number, now: number): Promise<string | undefined>;
 }
 
 /** Device authorizations (RFC 8628); every method that decides something is one atomic statement. */

@@ -17,6 +17,7 @@
  *   expired_token until then, SPEC §4).
  * - session-apps older than a session's lifetime (a day: cookies.ts), whose
  *   session can no longer end by logout;
+ * - refresh-grace answers (SPEC §8) once their window ended;
  * - back-channel logouts delivered or given up GRACE ago (a pending one is
  *   never deleted: it is given up, and kept, after a day of retries).
  * - used jti values (core/replays.ts) once expired: their proof or assertion
@@ -132,9 +133,16 @@ async function deleteUnusedDynamicApps(db: Kysely<Database>, database: OpenedDat
   return deleted;
 }
 
+async function deleteRefreshAnswers(db: Kysely<Database>, now: number, limit: number): Promise<number> {
+  const batch = db.selectFrom('refresh_answers').select('token_id').where('expires_at', '<=', now).limit(limit);
+  return Number((await db.deleteFrom('refresh_answers').where('token_id', 'in', batch).executeTakeFirst()).numDeletedRows);
+}
+
 async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Required<GcOptions>): Promise<GcCounts> {
   const before = options.now - GRACE_MS;
   const { batchSize, maxBatches } = options;
+  // Refresh grace (SPEC §8): a sealed answer is useless once its window ended (not counted: it is no token).
+  await drain(() => deleteRefreshAnswers(db, options.now, batchSize), batchSize, maxBatches);
   return {
     codes: await drain(() => deleteCodes(db, before, batchSize), batchSize, maxBatches),
     expiredTokens: await drain(() => deleteExpiredTokens(db, before, batchSize), batchSize, maxBatches),

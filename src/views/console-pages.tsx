@@ -119,6 +119,11 @@ function TokenFields(props: { ctx: PageContext; values: AppFormValues }) {
         {s.resourcesHint}
       </p>
       <Select id="access_token_format" label={s.accessTokenFormat} options={ACCESS_TOKEN_FORMATS.map((f) => ({ value: f, label: label[f] }))} selected={v.accessTokenFormat} />
+      <label for="refresh_grace">{s.refreshGrace}</label>
+      <input type="number" id="refresh_grace" name="refresh_grace" min={0} max={86400} step={1} aria-describedby="refresh_grace-hint" value={v.refreshGrace} />
+      <p class="hint" id="refresh_grace-hint">
+        {s.refreshGraceHint}
+      </p>
     </fieldset>
   );
 }

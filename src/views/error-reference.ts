@@ -166,7 +166,7 @@ const en: Reference = {
     summary: 'A resource parameter (RFC 8707) is malformed or names a resource this app may not ask for.',
     causes: [
       { cause: 'resource is not an absolute URI, or has a fragment.', fix: 'Send the resource server\'s absolute URI, without fragment.' },
-      { cause: 'The app does not list that resource, or a refresh asked for one the grant did not include.', fix: 'Register the resource for the app, or ask only for resources of the original grant.' },
+      { cause: 'The app lists the resources it may ask for (clients create --resource), and this is not one of them; or a token request (code exchange, refresh, device poll) asked for a resource the authorization did not include.', fix: 'Register the resource for the app, or ask only for resources of the original authorization request: a token request may only narrow them (RFC 8707 §2.2).' },
     ],
   },
   invalid_redirect_uri: {
@@ -332,7 +332,7 @@ const zhCN: Reference = {
     summary: 'resource 参数（RFC 8707）格式错误，或指定了该应用不允许申请的资源。',
     causes: [
       { cause: 'resource 不是绝对 URI，或带有片段。', fix: '发送资源服务器的绝对 URI，不带片段。' },
-      { cause: '应用未登记该资源，或刷新时申请了原授权中没有的资源。', fix: '为应用登记该资源，或只申请原授权包含的资源。' },
+      { cause: '应用登记了可申请的资源（clients create --resource），而该资源不在其中；或令牌请求（换取授权码、刷新、设备轮询）申请了原授权中没有的资源。', fix: '为应用登记该资源，或只申请原授权请求中的资源：令牌请求只能缩小其范围（RFC 8707 §2.2）。' },
     ],
   },
   invalid_redirect_uri: {

@@ -13,6 +13,8 @@ const en = {
   accessTokenFormat: 'Access token format',
   formatOpaque: 'Opaque (default)',
   formatJwt: 'JWT (RFC 9068), signed with the server keys',
+  refreshGrace: 'Refresh grace (seconds)',
+  refreshGraceHint: 'Within this many seconds, a refresh token used again by the app gets the same new tokens (parallel tabs, lost answers). 0: strict single use.',
 };
 
 type TokenFieldMessages = typeof en;
@@ -24,6 +26,8 @@ const zhCN: TokenFieldMessages = {
   accessTokenFormat: '访问令牌格式',
   formatOpaque: '不透明令牌（默认）',
   formatJwt: 'JWT（RFC 9068），由服务器密钥签名',
+  refreshGrace: '刷新宽限期（秒）',
+  refreshGraceHint: '在此秒数内，应用再次使用同一刷新令牌会得到相同的新令牌（多个标签页、响应丢失）。0 表示严格一次性使用。',
 };
 
 export const TOKEN_MESSAGES: Record<Lang, TokenFieldMessages> = { en, 'zh-CN': zhCN };
@@ -32,8 +36,10 @@ export const TOKEN_MESSAGES: Record<Lang, TokenFieldMessages> = { en, 'zh-CN': z
 export interface TokenFieldValues {
   resources: string[];
   accessTokenFormat: string;
+  /** As typed (seconds). */
+  refreshGrace: string;
 }
 
-export function tokenFieldValuesOf(app: Pick<App, 'resources' | 'accessTokenFormat'>): TokenFieldValues {
-  return { resources: app.resources, accessTokenFormat: app.accessTokenFormat };
+export function tokenFieldValuesOf(app: Pick<App, 'resources' | 'accessTokenFormat' | 'refreshGrace'>): TokenFieldValues {
+  return { resources: app.resources, accessTokenFormat: app.accessTokenFormat, refreshGrace: String(app.refreshGrace) };
 }

@@ -108,6 +108,22 @@ describe('gatehouse command line', () => {
     assert.equal(badBackchannel.stderr.trim(), 'gatehouse: back-channel logout URI http://app.example.com/bc must be https (plain http only on a loopback host)');
   });
 
+  test('clients create takes the SPEC §8 settings (--resource, --access-token-format, --refresh-grace) and refuses a bad one by name', async () => {
+    const made = await gatehouse(
+      'clients', 'create', '--name', 'API app', '--root-domain', 'example.com', '--resource', 'https://api.example.com/', '--resource', 'urn:example:photos',
+      '--access-token-format', 'jwt', '--refresh-grace', '30', '--json',
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const app = JSON.parse(made.stdout);
+    assert.deepEqual([app.resources, app.access_token_format, app.refresh_grace], [['https://api.example.com/', 'urn:example:photos'], 'jwt', 30]);
+    const badGrace = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--refresh-grace', 'soon');
+    assert.equal(badGrace.code, 1);
+    assert.equal(badGrace.stderr.trim(), 'gatehouse: refresh grace must be a whole number of seconds from 0 to 86400');
+    const badResource = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--resource', 'https://api.example.com/#x', '--access-token-format', 'paseto');
+    assert.equal(badResource.code, 1);
+    assert.equal(badResource.stderr.trim(), 'gatehouse: resource "https://api.example.com/#x" has a fragment');
+  });
+
   test('users create takes a name and a verified email', async () => {
     const made = await gatehouse('users', 'create', '--username', 'carol', '--password', 'correct horse', '--name', 'Carol Chen', '--email', 'carol@example.com', '--email-verified', '--json');
     assert.equal(made.code, 0, made.stderr);

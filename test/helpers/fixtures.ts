@@ -58,6 +58,7 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     requirePar: false,
     resources: [...APP_DEFAULTS.resources],
     accessTokenFormat: APP_DEFAULTS.accessTokenFormat,
+    refreshGrace: APP_DEFAULTS.refreshGrace,
     ...fields,
   } as App;
   return { app, secret };

@@ -115,6 +115,17 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0, dynamicApps: 0, registrationTokens: 0 } });
     });
 
+    it('deletes refresh-grace answers whose window ended, and keeps a live one (SPEC §8)', async () => {
+      const { tokens } = database.stores;
+      const [ended, live] = [Number(`9${Date.now()}1`), Number(`9${Date.now()}2`)];
+      await tokens.saveRefreshAnswer(ended, 'v1.ended', NOW - 1);
+      await tokens.saveRefreshAnswer(live, 'v1.live', NOW + 30_000);
+      await runGc(database, { now: NOW });
+      const left = await database.db.selectFrom('refresh_answers').select('token_id').where('token_id', 'in', [ended, live]).execute();
+      assert.deepEqual(left.map((row) => Number(row.token_id)), [live]);
+      assert.equal(await tokens.findRefreshAnswer(live, NOW), 'v1.live');
+    });
+
     it('deletes in statements of batchSize rows and stops after maxBatches, leaving the rest to the next run', async () => {
       const ids = await database.stores.tokens.issueTokens(Array.from({ length: 10 }, () => token({ expiresAt: LONG_AGO })));
       const counts = async () => {

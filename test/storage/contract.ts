@@ -265,6 +265,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
         assert.deepEqual((await s.tokens.findToken(r!))?.audience, ['https://api.example.com/', 'urn:example:photos']);
         assert.equal((await s.tokens.findToken(plain!))?.audience, undefined);
       });
+      it('keeps a refresh-grace answer until it expires; the first save wins', async () => {
+        const tokenId = nextId(T0);
+        assert.equal(await s.tokens.findRefreshAnswer(tokenId, T0), undefined);
+        await s.tokens.saveRefreshAnswer(tokenId, 'v1.first', T0 + 30_000);
+        await s.tokens.saveRefreshAnswer(tokenId, 'v1.second', T0 + 60_000);
+        assert.equal(await s.tokens.findRefreshAnswer(tokenId, T0 + 29_999), 'v1.first');
+        assert.equal(await s.tokens.findRefreshAnswer(tokenId, T0 + 30_000), undefined);
+      });
       it('stores a client credentials token with no user and no family', async () => {
         const token = newToken({ uid: null, familyId: null, scope: ['basic'] });
         const [id] = await s.tokens.issueTokens([token]);

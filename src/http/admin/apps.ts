@@ -26,6 +26,7 @@ interface AppBody {
   resources?: string[];
   access_token_format?: string;
   require_dpop?: boolean;
+  refresh_grace?: number;
   public?: boolean;
   disabled?: boolean;
 }
@@ -50,6 +51,7 @@ function settings(body: AppBody): AppSettings & { name: string; rootDomain: stri
   if (body.resources !== undefined) out.resources = body.resources;
   if (body.access_token_format !== undefined) out.accessTokenFormat = body.access_token_format;
   if (body.require_dpop !== undefined) out.requireDpop = body.require_dpop;
+  if (body.refresh_grace !== undefined) out.refreshGrace = body.refresh_grace;
   if (body.disabled !== undefined) out.disabled = body.disabled;
   return out as AppSettings & { name: string; rootDomain: string };
 }

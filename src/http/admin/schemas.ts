@@ -63,6 +63,7 @@ export const app = {
     'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'require_pushed_authorization_requests',
     'resources', 'access_token_format',
     'require_dpop',
+    'refresh_grace',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -84,6 +85,7 @@ export const app = {
     resources: strings('the resources it may ask for (RFC 8707); empty: any'),
     access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque, or jwt (RFC 9068 signed access tokens)' },
     require_dpop: bool('made with `clients create --require-dpop`: every token request must carry a DPoP proof (RFC 9449)'),
+    refresh_grace: { type: 'integer', description: 'seconds in which a used refresh token answers the same pair again (0: strict single use)' },
     created_at: time('when it was registered'),
     ...clientAuthFields,
     require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126)'),
@@ -114,6 +116,7 @@ const appSettings = {
   resources: strings('resources it may ask for (RFC 8707): absolute URIs without fragment; empty: any', { type: 'string', minLength: 1, maxLength: 2000 }, { maxItems: 50 }),
   access_token_format: { type: 'string', enum: ACCESS_TOKEN_FORMATS, description: 'opaque (default) or jwt (RFC 9068)' },
   require_dpop: bool('every token request must carry a DPoP proof (RFC 9449; default false)'),
+  refresh_grace: { type: 'integer', minimum: 0, maximum: 86400, description: 'seconds a used refresh token answers the same pair again (default 0)' },
 } as const;
 
 export const appCreate = {

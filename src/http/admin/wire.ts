@@ -35,6 +35,7 @@ export function appJson(app: App) {
     resources: app.resources,
     access_token_format: app.accessTokenFormat,
     require_dpop: app.requireDpop,
+    refresh_grace: app.refreshGrace,
     created_at: iso(app.createdAt),
   };
 }

@@ -5,7 +5,7 @@
  * or rotated it; every change is a POST carrying the CSRF token.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppInputError, registerApp, rotateSecret, setAppDisabled, updateApp, type AppInput } from '../../core/apps.js';
+import { AppInputError, parseGraceSeconds, registerApp, rotateSecret, setAppDisabled, updateApp, type AppInput } from '../../core/apps.js';
 import { changeContext } from '../change-context.js';
 import type { App } from '../../core/model.js';
 import type { Params } from '../../core/params.js';
@@ -40,6 +40,7 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     resources: lines(field(params, 'resources')),
     accessTokenFormat: field(params, 'access_token_format'),
     requireDpop: field(params, 'require_dpop') === '1',
+    refreshGrace: field(params, 'refresh_grace').trim(),
   };
 }
 
@@ -47,11 +48,12 @@ const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line
 
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
   // An empty select (an old form, a script) means the default, as at the command line.
-  const { subjectType, idTokenAlg, backchannelLogoutUri, accessTokenFormat, ...rest } = values;
+  const { subjectType, idTokenAlg, backchannelLogoutUri, accessTokenFormat, refreshGrace, ...rest } = values;
   return {
     ...rest,
     ownerUid,
     ...(accessTokenFormat !== '' ? { accessTokenFormat } : {}),
+    ...(refreshGrace !== '' ? { refreshGrace: parseGraceSeconds(refreshGrace) } : {}),
     ...(subjectType !== '' ? { subjectType } : {}),
     ...(idTokenAlg !== '' ? { idTokenAlg } : {}),
     backchannelLogoutUri: backchannelLogoutUri === '' ? null : backchannelLogoutUri,
@@ -152,6 +154,7 @@ export const consolePages: RouteModule = async (app, { services }) => {
         resources: values.resources,
         ...(values.accessTokenFormat !== '' ? { accessTokenFormat: values.accessTokenFormat } : {}),
         requireDpop: values.requireDpop,
+        ...(values.refreshGrace !== '' ? { refreshGrace: parseGraceSeconds(values.refreshGrace) } : {}),
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
       await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);

@@ -145,6 +145,14 @@ export class MemoryTokenStore implements TokenStore {
     const signIn = this.signIns.get(familyId);
     return signIn && { ...signIn };
   }
+  private readonly answers = new Map<number, { sealed: string; expiresAt: number }>();
+  async saveRefreshAnswer(tokenId: number, sealed: string, expiresAt: number) {
+    if (!this.answers.has(tokenId)) this.answers.set(tokenId, { sealed, expiresAt });
+  }
+  async findRefreshAnswer(tokenId: number, now: number) {
+    const answer = this.answers.get(tokenId);
+    return answer !== undefined && answer.expiresAt > now ? answer.sealed : undefined;
+  }
   async issueTokens(tokens: NewToken[]) {
     return tokens.map((token) => {
       const id = nextId(token.createdAt);

@@ -41,6 +41,7 @@ export function appFromRow(row: Selectable<ClientsTable>): App {
     resources: JSON.parse(row.resources) as string[],
     accessTokenFormat: row.access_token_format as AccessTokenFormat,
     ...registrationFromRow(row),
+    refreshGrace: num(row.refresh_grace),
   };
 }
 
@@ -75,6 +76,7 @@ export function appToRow(app: App, now: number): Insertable<ClientsTable> {
     resources: JSON.stringify(app.resources),
     access_token_format: app.accessTokenFormat,
     ...registrationToRow(app),
+    refresh_grace: app.refreshGrace,
   };
 }
 
@@ -127,6 +129,7 @@ export function appPatchToRow(patch: Partial<App>): Updateable<ClientsTable> {
   if (patch.resources !== undefined) row.resources = JSON.stringify(patch.resources);
   if (patch.accessTokenFormat !== undefined) row.access_token_format = patch.accessTokenFormat;
   Object.assign(row, registrationToRow(patch));
+  if (patch.refreshGrace !== undefined) row.refresh_grace = patch.refreshGrace;
   return row;
 }
 

@@ -73,6 +73,8 @@ export interface ClientsTable {
   /** JSON object of RFC 7591 members kept as registered. */
   registration_metadata: string | null;
   last_used_at: number | null;
+  /** Added by 2026-12-01-35-refresh-grace (seconds). */
+  refresh_grace: Generated<number>;
 }
 
 export interface ConsentsTable {
@@ -224,6 +226,13 @@ export interface PushedRequestsTable {
   consumed_at: number | null;
 }
 
+/** The sealed answer to a refresh of a grace-window app, until the window ends (2026-12-01-35-refresh-grace). */
+export interface RefreshAnswersTable {
+  token_id: number;
+  sealed: string;
+  expires_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   scopes: ScopesTable;
@@ -241,4 +250,5 @@ export interface Database {
   used_jtis: UsedJtisTable;
   registration_tokens: RegistrationTokensTable;
   pushed_requests: PushedRequestsTable;
+  refresh_answers: RefreshAnswersTable;
 }

@@ -21,6 +21,8 @@ export class SqliteTokenStore implements TokenStore {
   private readonly revokeByUser: BetterSqlite3.Statement;
   private readonly insertSignIn: BetterSqlite3.Statement;
   private readonly selectSignIn: BetterSqlite3.Statement<[number], { sign_in: string }>;
+  private readonly insertAnswer: BetterSqlite3.Statement;
+  private readonly selectAnswer: BetterSqlite3.Statement<[number, number], { sealed: string }>;
   constructor(
     private readonly raw: BetterSqlite3.Database,
     private readonly writer: SqliteTurnWriter,
@@ -36,6 +38,8 @@ export class SqliteTokenStore implements TokenStore {
     this.revokeByUser = raw.prepare('UPDATE tokens SET revoked_at = ? WHERE uid = ? AND client_id = ? AND revoked_at IS NULL');
     this.insertSignIn = raw.prepare('INSERT INTO sign_ins (family_id, sign_in, created_at) VALUES (?, ?, ?) ON CONFLICT (family_id) DO NOTHING');
     this.selectSignIn = raw.prepare('SELECT sign_in FROM sign_ins WHERE family_id = ?');
+    this.insertAnswer = raw.prepare('INSERT INTO refresh_answers (token_id, sealed, expires_at) VALUES (?, ?, ?) ON CONFLICT (token_id) DO NOTHING');
+    this.selectAnswer = raw.prepare('SELECT sealed FROM refresh_answers WHERE token_id = ? AND expires_at > ?');
   }
 
   issueTokens(tokens: NewToken[]): Promise<number[]> {
@@ -106,6 +110,15 @@ export class SqliteTokenStore implements TokenStore {
 
   async findSignIn(familyId: number): Promise<SignInContext | undefined> {
     return signInFromColumn(this.selectSignIn.get(familyId)?.sign_in) ?? undefined;
+  }
+
+  /** Joins the turn's transaction; answered once committed (the grace window's answer is durable before it is served). */
+  async saveRefreshAnswer(tokenId: number, sealed: string, expiresAt: number): Promise<void> {
+    await this.writer.write(() => this.insertAnswer.run(tokenId, sealed, expiresAt));
+  }
+
+  async findRefreshAnswer(tokenId: number, now: number): Promise<string | undefined> {
+    return this.selectAnswer.get(tokenId, now)?.sealed;
   }
 
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {

@@ -300,6 +300,19 @@ export class SqlTokenStore implements TokenStore {
     return signInFromColumn(row?.sign_in) ?? undefined;
   }
 
+  async saveRefreshAnswer(tokenId: number, sealed: string, expiresAt: number): Promise<void> {
+    await this.db
+      .insertInto('refresh_answers')
+      .values({ token_id: tokenId, sealed, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('token_id').doNothing())
+      .execute();
+  }
+
+  async findRefreshAnswer(tokenId: number, now: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('refresh_answers').select('sealed').where('token_id', '=', tokenId).where('expires_at', '>', now).executeTakeFirst();
+    return row?.sealed;
+  }
+
   async revokeUserTokens(uid: string, clientId: string, now: number): Promise<void> {
     await this.batcher.flush();
     await this.db

@@ -21,6 +21,7 @@ import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
 import * as par from './2026-12-01-33-par.js';
 import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
 import * as registration from './2026-12-01-40-registration.js';
+import * as refreshGrace from './2026-12-01-35-refresh-grace.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-33-par': par,
   '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
   '2026-12-01-40-registration': registration,
+  '2026-12-01-35-refresh-grace': refreshGrace,
 };
