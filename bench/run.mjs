@@ -256,8 +256,8 @@ async function benchPeerOpenid() {
 /** A code exchange row with openid: measured as any row, then every id_token received verified against the JWKS. */
 async function measureOpenid(row, server, { tokenUrl, auth, redirect, codes, warmCodes, verify }, check) {
   const tokens = `${codes}.id_tokens`;
-  const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(redirect) });
-  const measured = await measure(row, server, { url: tokenUrl, script: 'exchange-codes-openid.lua', env: codeEnv(codes, tokens), warmupEnv: codeEnv(warmCodes, `${warmCodes}.id_tokens`) }, check);
+  const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(redirect), BENCH_KEEP: 'id_token' });
+  const measured = await measure(row, server, { url: tokenUrl, script: 'exchange-codes.lua', env: codeEnv(codes, tokens), warmupEnv: codeEnv(warmCodes, `${warmCodes}.id_tokens`) }, check);
   if (measured === undefined) return undefined;
   const started = Date.now();
   const checked = existsSync(tokens) ? await verifyFile(tokens, verify) : { count: 0, failed: 0, failures: [] };
@@ -380,7 +380,7 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
       log(`  minted ${minted} codes through /oauth/2.0/authorize in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       const warmRefresh = join(TMP, `${label}-refresh-warmup.txt`);
       const refresh = join(TMP, `${label}-refresh.txt`);
-      const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(REDIRECT_URI) });
+      const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(REDIRECT_URI), BENCH_KEEP: 'refresh_token' });
       const exchangeCheck = async () => {
         const r = await fetch(`${base}/oauth/2.0/authorize?${query}`, { headers: { cookie }, redirect: 'manual' });
         const fresh = new URL(r.headers.get('location') ?? 'x:').searchParams.get('code');

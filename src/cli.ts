@@ -11,8 +11,9 @@ import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createAccount, AccountInputError } from './core/accounts.js';
 import { AppInputError, registerApp, rotateSecret, setAppDisabled } from './core/apps.js';
-import type { ChangeContext } from './core/audit.js';
-import { appJson, eventJson } from './http/admin/wire.js';
+import type { AuditStore, ChangeContext } from './core/audit.js';
+import { appJson, eventJson, keyJson } from './http/admin/wire.js';
+import { retireKey, rotateKeys } from './core/key-admin.js';
 import { saveScope, ScopeInputError } from './core/scope-admin.js';
 import { randomId } from './core/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -93,11 +94,11 @@ program
   });
 
 /** Opens the database and the signing keys (making the first ones on a fresh database). */
-async function withKeys<T>(options: { database?: string }, run: (keys: SigningKeyManager) => Promise<T>): Promise<T> {
+async function withKeys<T>(options: { database?: string }, run: (keys: SigningKeyManager, audit: AuditStore) => Promise<T>): Promise<T> {
   const config = loadConfig({ database: options.database });
   const database = await openDatabase(config.databaseUrl, { poolSize: 2 });
   try {
-    return await run(await openSigningKeys(database.db, config));
+    return await run(await openSigningKeys(database.db, config), database.stores.audit);
   } finally {
     await database.close();
   }
@@ -331,9 +332,9 @@ keys
   .action(async (options: { database?: string; alg?: string; activateNow?: boolean; json?: boolean }) => {
     if (options.alg !== undefined && !isJwsAlg(options.alg)) throw new SigningKeyError(`--alg must be one of ${JWS_ALGS.join(', ')}, got ${JSON.stringify(options.alg)}`);
     const alg = options.alg;
-    await withKeys(options, async (manager) => {
-      const made = await manager.rotate({ ...(alg === undefined ? {} : { alg }), activateNow: options.activateNow === true });
-      if (options.json === true) console.log(JSON.stringify(made.map((key) => ({ ...describeKey(key), activates_at: new Date(key.activatesAt).toISOString() }))));
+    await withKeys(options, async (manager, audit) => {
+      const made = await rotateKeys(manager, audit, { ...(alg === undefined ? {} : { alg }), activateNow: options.activateNow === true }, cliContext());
+      if (options.json === true) console.log(JSON.stringify(made.map(keyJson)));
       else for (const key of made) console.log(`new ${key.alg} key ${key.kid}: ${key.state === 'current' ? 'current now' : `next, current from ${new Date(key.activatesAt).toISOString()}`}`);
     });
   });
@@ -343,8 +344,8 @@ keys
   .description('remove a previous key from the JWKS now (tokens it signed stop verifying)')
   .addOption(databaseOption())
   .action(async (kid: string, options: { database?: string }) => {
-    await withKeys(options, async (manager) => {
-      const key = await manager.retire(kid);
+    await withKeys(options, async (manager, audit) => {
+      const key = await retireKey(manager, audit, kid, cliContext());
       console.log(`${key.alg} key ${key.kid} retired: no longer published`);
     });
   });

@@ -8,6 +8,7 @@
  * An event never holds a secret: it names who, what and which, nothing more.
  */
 import type { App, Scope, User } from './model.js';
+import type { StoredSigningKey } from './signing.js';
 
 export type ActorType = 'user' | 'app' | 'cli';
 
@@ -31,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'scope.update',
   'tokens.revoke',
   'key.rotate',
+  'key.retire',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -109,7 +111,14 @@ export type Change =
   /** Creates or updates the description (the CLI's `scopes create`, as before). */
   | { kind: 'saveScope'; scope: Scope }
   /** Revokes every live token of the user, the app, or the user's tokens for the app (one at least). */
-  | { kind: 'revokeTokens'; uid?: string; clientId?: string };
+  | { kind: 'revokeTokens'; uid?: string; clientId?: string }
+  /**
+   * A rotated-in signing key (key.rotate). Refused as `conflict` when its kid or
+   * its (alg, generation) is taken: another rotation won, the caller goes after it.
+   */
+  | { kind: 'insertSigningKey'; key: StoredSigningKey }
+  /** Unpublishes a key now (key.retire); `not_found` when it is unknown or retired already. */
+  | { kind: 'retireSigningKey'; kid: string };
 
 /**
  * `count`: rows the change touched (tokens revoked for revokeTokens).

@@ -1,6 +1,6 @@
 /**
  * Signing keys (SPEC §7 "Keys"): the port that grants and routes sign with,
- * the management surface the CLI (and later the admin API) calls, the
+ * the management surface the CLI and the admin API call, the
  * persistence port storage implements, and the pure rule that turns a key's
  * timestamps into its state. No key material is handled here: `jose` does
  * that at the edge (src/storage/keys/).
@@ -50,7 +50,17 @@ export interface Signer {
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
 
-/** The key-management surface: `gatehouse keys …` and (later) the admin API. */
+/**
+ * How a rotation stores a new key when someone answers for it (the CLI, the
+ * admin API): the key with its `key.rotate` event in one transaction (SPEC §10,
+ * core/key-admin.ts). False, and nothing written, when the key's kid or
+ * (alg, generation) is taken.
+ */
+export type KeyInsert = (key: StoredSigningKey) => Promise<boolean>;
+/** The same for a retirement (key.retire): false when the key is unknown or retired already. */
+export type KeyRetire = (kid: string, now: number) => Promise<boolean>;
+
+/** The key-management surface: `gatehouse keys …` and the admin API. */
 export interface SigningKeyManager {
   /** Every published key (next, current, previous), by algorithm then age. */
   list(): Promise<SigningKeyInfo[]>;
@@ -59,9 +69,9 @@ export interface SigningKeyManager {
    * current key; it becomes current after the propagation delay, or at once with
    * `activateNow`. Returns the new keys.
    */
-  rotate(options?: { alg?: JwsAlg; activateNow?: boolean }): Promise<SigningKeyInfo[]>;
+  rotate(options?: { alg?: JwsAlg; activateNow?: boolean }, insert?: KeyInsert): Promise<SigningKeyInfo[]>;
   /** Removes a `previous` key from the JWKS now; refuses `current` and `next` (SigningKeyError). */
-  retire(kid: string): Promise<SigningKeyInfo>;
+  retire(kid: string, mark?: KeyRetire): Promise<SigningKeyInfo>;
   /** First start: makes a current key for every algorithm that has none (race-safe). Returns the keys it made. */
   ensure(): Promise<SigningKeyInfo[]>;
 }

@@ -15,6 +15,7 @@ import { metadataEndpoint } from './endpoints/metadata.js';
 import { metricsEndpoint } from './endpoints/metrics.js';
 import { passportAuthEndpoints } from './endpoints/passport-auth.js';
 import { passportUserEndpoints } from './endpoints/passport-users.js';
+import { portraitEndpoint } from './endpoints/portrait.js';
 import { qrcodeEndpoint } from './endpoints/qrcode.js';
 import { revocationEndpoint } from './endpoints/revocation.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -47,6 +48,8 @@ export const ROUTES: readonly RouteRow[] = [
   // Baidu's REST calls (protected resources)
   [passportUserEndpoints],
   [passportAuthEndpoints],
+  // The pictures `picture` and `portrait` point at
+  [portraitEndpoint],
   // Pages a person uses (SPEC §6)
   [homePages],
   [sessionPages],

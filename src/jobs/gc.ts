@@ -21,6 +21,8 @@
  *   never deleted: it is given up, and kept, after a day of retries).
  * - used jti values (core/replays.ts) once expired: their proof or assertion
  *   would fail its own time check first.
+ * - OpenID sign-ins of token families (sign_ins) made GRACE ago whose tokens
+ *   are all gone: nothing can be refreshed into an id_token with them.
  *
  * One at a time: on PostgreSQL a session-level pg_try_advisory_lock; the
  * instance that does not get it skips this round. On SQLite there is one
@@ -53,6 +55,7 @@ export interface GcCounts {
   sessionApps: number;
   logouts: number;
   replays: number;
+  signIns: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -87,6 +90,18 @@ async function deleteRevokedTokens(db: Kysely<Database>, before: number, limit: 
   return Number((await db.deleteFrom('tokens').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
 }
 
+// A family's sign-in matters while any token of the family is left (a refresh returns an id_token with it).
+// NOT EXISTS over tokens_family (a partial index on family_id): one index probe per candidate.
+async function deleteOrphanSignIns(db: Kysely<Database>, before: number, limit: number): Promise<number> {
+  const batch = db
+    .selectFrom('sign_ins')
+    .select('family_id')
+    .where('created_at', '<', before)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tokens').select('id').whereRef('tokens.family_id', '=', 'sign_ins.family_id'))))
+    .limit(limit);
+  return Number((await db.deleteFrom('sign_ins').where('family_id', 'in', batch).executeTakeFirst()).numDeletedRows);
+}
+
 async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Required<GcOptions>): Promise<GcCounts> {
   const before = options.now - GRACE_MS;
   const { batchSize, maxBatches } = options;
@@ -99,6 +114,8 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     logouts: await drain(() => database.stores.logouts.deleteFinishedLogouts(before, batchSize), batchSize, maxBatches),
     // No grace: an expired jti can no longer be presented (its proof or assertion fails the time check first).
     replays: await drain(() => database.stores.replays.deleteExpired(options.now, batchSize), batchSize, maxBatches),
+    // After the token sweeps above: a family whose last token just went loses its sign-in in the same run.
+    signIns: await drain(() => deleteOrphanSignIns(db, before, batchSize), batchSize, maxBatches),
   };
 }
 

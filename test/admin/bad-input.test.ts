@@ -50,6 +50,18 @@ describe('admin API bad input', () => {
     );
   });
 
+  it('rejects a key rotation with an unknown algorithm or field, and rotates nothing', async () => {
+    const before = (await f.call('GET', '/admin/v1/keys?limit=200')).json.items;
+    const hmac = await f.call('POST', '/admin/v1/keys/rotate', { alg: 'HS256' });
+    assert.equal(hmac.status, 400);
+    assert.equal(hmac.type, PROBLEM);
+    assert.deepEqual(body(hmac), validation('alg: must be equal to one of the allowed values', [{ field: 'alg', message: 'must be equal to one of the allowed values' }]));
+    const unknown = await f.call('POST', '/admin/v1/keys/rotate', { alg: 'ES256', now: true });
+    assert.deepEqual(body(unknown), validation('now: is not a known field', [{ field: 'now', message: 'is not a known field' }]));
+    assert.deepEqual((await f.call('GET', '/admin/v1/keys?limit=200')).json.items, before);
+    assert.equal((await f.call('POST', '/admin/v1/keys/rotate', {}, null)).status, 401);
+  });
+
   it('rejects a missing required field and a value the core refuses, naming the field', async () => {
     const missing = await f.call('POST', '/admin/v1/apps', { name: 'Partner' });
     assert.deepEqual(body(missing), validation('root_domain: is required', [{ field: 'root_domain', message: 'is required' }]));

@@ -228,6 +228,27 @@ describe('admin API through an OpenAPI-driven client', () => {
     assert.ok((await client.call('listScopes')).body.items.some((scope: any) => scope.name === 'partner:orders'));
     assert.equal((await client.call('createScope', { body: { name: 'partner:orders' } })).status, 409);
 
+    // Keys (SPEC §7, §10): list, page, rotate; the new key is published at once and its rotation audited.
+    const keys = await client.call('listKeys');
+    assert.deepEqual(keys.body.items.map((key: any) => [key.alg, key.state]), [['RS256', 'current'], ['PS256', 'current'], ['ES256', 'current'], ['EdDSA', 'current']]);
+    const oldEs256 = keys.body.items.find((key: any) => key.alg === 'ES256').kid as string;
+    const rotated = await client.call('rotateKeys', { body: { alg: 'ES256', activate_now: true } });
+    assert.equal(rotated.status, 201);
+    const newEs256 = rotated.body.keys[0].kid as string;
+    assert.deepEqual(rotated.body.keys.map((key: any) => [key.alg, key.state, key.created_at === key.activates_at]), [['ES256', 'current', true]]);
+    const paged: string[] = [];
+    let keyCursor: string | null = null;
+    do {
+      const next = await client.call('listKeys', { query: { limit: 2, ...(keyCursor === null ? {} : { cursor: keyCursor }) } });
+      paged.push(...next.body.items.filter((key: any) => key.alg === 'ES256').map((key: any) => `${key.kid}:${key.state}`));
+      keyCursor = next.body.next_cursor;
+    } while (keyCursor !== null);
+    assert.deepEqual(paged, [`${oldEs256}:previous`, `${newEs256}:current`]);
+    const jwks = (await (await fetch(`${f.server.url}/oauth/2.0/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    assert.ok(jwks.keys.some((key) => key.kid === newEs256), 'the new key is in the JWKS');
+    const [rotation] = (await client.call('listAuditEvents', { query: { limit: 1 } })).body.items;
+    assert.deepEqual([rotation.action, rotation.actor, rotation.target], ['key.rotate', { type: 'app', id: f.admin.clientId }, { type: 'key', id: newEs256 }]);
+
     const openapi = await client.call('getOpenApi');
     assert.equal(openapi.body.openapi, '3.1.0');
 

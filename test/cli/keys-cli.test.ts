@@ -80,6 +80,18 @@ describe('gatehouse keys', () => {
     assert.deepEqual((await list()).filter((key) => key.alg === 'EdDSA').map((key) => key.state), ['current', 'next']);
   });
 
+  test('each rotated-in key left one key.rotate event (actor cli, target the kid), newest first', async () => {
+    const result = await gatehouse(['audit', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const events = JSON.parse(result.stdout) as Array<{ action: string; actor: { type: string }; target: { type: string; id: string }; address: string | null }>;
+    const rotations = events.filter((event) => event.action === 'key.rotate');
+    const eddsa = (await list()).find((key) => key.alg === 'EdDSA' && key.state === 'next')!.kid;
+    assert.deepEqual(rotations.map((event) => [event.actor.type, event.target.type, event.target.id, event.address]), [
+      ['cli', 'key', eddsa, null],
+      ['cli', 'key', newEs256, null],
+    ]);
+  });
+
   test('retire refuses the current key with a message and exit code 1, and retires the previous one', async () => {
     const refused = await gatehouse(['keys', 'retire', newEs256]);
     assert.equal(refused.code, 1);
@@ -91,6 +103,9 @@ describe('gatehouse keys', () => {
     assert.equal(retired.code, 0, retired.stderr);
     assert.equal(retired.stdout, `ES256 key ${oldEs256} retired: no longer published\n`);
     assert.deepEqual((await list()).filter((key) => key.alg === 'ES256').map((key) => [key.kid, key.state]), [[newEs256, 'current']]);
+    // The refused retirement left no event; the done one left one key.retire.
+    const events = JSON.parse((await gatehouse(['audit', '--json'])).stdout) as Array<{ action: string; actor: { type: string }; target: { id: string } }>;
+    assert.deepEqual(events.filter((event) => event.action === 'key.retire').map((event) => [event.actor.type, event.target.id]), [['cli', oldEs256]]);
   });
 
   test('refuses an unknown --alg, a short secret and a wrong secret with one line and exit code 1, no stack', async () => {

@@ -95,17 +95,24 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       // Used jti values go as soon as they expire (no grace day).
       await database.stores.replays.firstUse('dpop:expired', NOW - 1, T0);
       await database.stores.replays.firstUse('dpop:live', NOW + 60_000, T0);
+      // Sign-ins: family 77 has no token left (gone), family 42 still has one (kept), family 78 is recent (kept).
+      const signIn = { authTime: T0, sid: 'sid' };
+      await tokens.saveSignIn(77, signIn, LONG_AGO);
+      await tokens.saveSignIn(42, signIn, LONG_AGO);
+      await tokens.saveSignIn(78, signIn, RECENTLY);
 
       const result = await runGc(database, { now: NOW });
-      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0, replays: 1 } });
+      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0, replays: 1, signIns: 1 } });
       assert.equal(await database.stores.replays.firstUse('dpop:live', NOW + 60_000, NOW), false, 'a live jti is kept');
+      assert.equal(await tokens.findSignIn(77), undefined);
+      assert.deepEqual([await tokens.findSignIn(42), await tokens.findSignIn(78)], [signIn, signIn]);
       for (const id of gone.codes) assert.equal(await codes.findCode(id), undefined);
       for (const id of gone.tokens) assert.equal(await tokens.findToken(id), undefined);
       assert.equal(await devices.findDevice(goneDevice), undefined);
       for (const id of kept.codes) assert.ok(await codes.findCode(id), `code ${id} kept`);
       for (const id of kept.tokens) assert.ok(await tokens.findToken(id), `token ${id} kept`);
       for (const id of keptDevices) assert.ok(await devices.findDevice(id), `device ${id} kept`);
-      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0 } });
+      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0 } });
     });
 
     it('deletes in statements of batchSize rows and stops after maxBatches, leaving the rest to the next run', async () => {
@@ -132,7 +139,7 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
     it('`gatehouse gc --json` runs it once and prints the counts', async () => {
       await database.stores.tokens.issueTokens([token({ createdAt: Date.now() - 3 * DAY, expiresAt: Date.now() - 2 * DAY })]);
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/cli.ts'), 'gc', '--json', '--database', url]);
-      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0 } });
+      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0 } });
     });
 
     if (name === 'PostgreSQL') {

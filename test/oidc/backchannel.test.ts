@@ -19,6 +19,7 @@ import { createLogger } from '../../src/server.js';
 import { Browser } from '../helpers/browserless-flow.js';
 import { freePort, startServer, type TestServer } from '../helpers/server.js';
 import { confirmationForm, LOGOUT, sessionSid, signInTo } from './logout-helpers.js';
+import { call, clientCredentials, makeAdminApp } from '../admin/helpers.js';
 
 type Mode = 'ok' | '500' | 'hang';
 
@@ -255,6 +256,29 @@ describe('back-channel logout', () => {
     assert.deepEqual(queued.map((row) => row.sid).sort(), [...sids].sort());
     await until('both delivered', () => receiver.accepted.filter((path) => path === '/all').length === 2);
     assert.deepEqual(await stores.sessionApps.listUserSessionApps(someone.uid), []);
+  });
+
+  test('the admin API ending a user: disable and a password reset each log every session out of every app', async () => {
+    const admin = await makeAdminApp(server);
+    const token = (await clientCredentials(server.url, admin.clientId, admin.clientSecret, 'gatehouse:admin')).json.access_token as string;
+    const { stores } = server.instance.services;
+    for (const [path, method, body] of [
+      ['/disable', 'POST', undefined],
+      ['', 'PATCH', { password: 'a brand new horse battery' }],
+    ] as const) {
+      const someone = await server.createUser();
+      const app = await server.createApp({ backchannelLogoutUri: receiver.url(`/admin${path || '-patch'}`) });
+      const browser = new Browser(server.url);
+      await signInTo(browser, app.clientId, someone);
+      const sid = sessionSid(browser);
+      const answer = await call(server.url, method, `/admin/v1/users/${someone.uid}${path}`, body, token);
+      assert.equal(answer.status, 200, answer.text);
+      await until(`delivered after ${method} ${path}`, () => receiver.accepted.includes(`/admin${path || '-patch'}`));
+      const post = receiver.posts.find((p) => p.path === `/admin${path || '-patch'}`)!;
+      const claims = JSON.parse(Buffer.from(post.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      assert.deepEqual([claims['sub'], claims['sid']], [someone.uid, sid]);
+      assert.deepEqual(await stores.sessionApps.listUserSessionApps(someone.uid), []);
+    }
   });
 });
 

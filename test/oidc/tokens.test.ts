@@ -200,6 +200,23 @@ describe('OpenID Connect tokens (SPEC §7)', () => {
       assert.ok((body['picture'] as string).endsWith(portraitOf(person.uid)));
     });
 
+    it('picture points at an image the server serves: an SVG silhouette, cacheable, script-proof; a bad handle is 404', async () => {
+      const response = await fetch(expected().picture);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'image/svg+xml');
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=86400');
+      assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'");
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+      const svg = await response.text();
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/);
+      assert.ok(!/script|href/i.test(svg));
+      const other = await (await fetch(`${server.url}/sys/portrait/item/${portraitOf('another-uid')}`)).text();
+      assert.notEqual(other, svg, 'another user gets another colour');
+      for (const bad of ['nothex', `${portraitOf(person.uid)}0`, '..%2f..%2fetc']) {
+        assert.equal((await fetch(`${server.url}/sys/portrait/item/${bad}`)).status, 404, bad);
+      }
+    });
+
     it('POST with the access_token form parameter answers the same', async () => {
       const get = await (await fetch(`${server.url}/oauth/2.0/userinfo`, { headers: { authorization: `Bearer ${token}` } })).json();
       const post = await call(server.url, '/oauth/2.0/userinfo', { access_token: token });

@@ -24,6 +24,7 @@ import { Cursors } from './cursor.js';
 import { makeKit } from './kit.js';
 import { AdminProblem, invalidField, sendProblem, type FieldError } from './problems.js';
 import { auditRoutes, scopeRoutes, tokenRoutes } from './scopes.js';
+import { keyRoutes } from './keys.js';
 import { userRoutes } from './users.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
@@ -166,6 +167,7 @@ export const adminApi: RouteModule = async (app, { services }) => {
       userRoutes(kit);
       scopeRoutes(kit);
       tokenRoutes(kit);
+      keyRoutes(kit);
       auditRoutes(kit);
     },
     { prefix: ADMIN_PREFIX },

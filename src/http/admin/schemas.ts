@@ -222,6 +222,35 @@ export const auditEvent = {
   additionalProperties: false,
 } as const;
 
+export const signingKey = {
+  type: 'object',
+  required: ['kid', 'alg', 'state', 'created_at', 'activates_at'],
+  properties: {
+    kid: str('the key id (the JWS header kid; the JWKS entry)'),
+    alg: { type: 'string', enum: SIGNING_ALGS, description: 'what it signs with' },
+    state: { type: 'string', enum: ['next', 'current', 'previous'], description: 'next: published, not signing yet; current: signs; previous: still verifies what it signed' },
+    created_at: time('when it was made'),
+    activates_at: time('when it becomes (or became) current'),
+  },
+  additionalProperties: false,
+} as const;
+
+export const keyRotate = {
+  type: 'object',
+  properties: {
+    alg: { type: 'string', enum: SIGNING_ALGS, description: 'the algorithm to rotate (default: every algorithm that has a current key)' },
+    activate_now: bool('make the new key current at once instead of after GATEHOUSE_KEY_PROPAGATION_SECONDS (relying parties that cached the JWKS may then fail to verify until they refetch it)'),
+  },
+  additionalProperties: false,
+} as const;
+
+export const keyRotated = {
+  type: 'object',
+  required: ['keys'],
+  properties: { keys: { type: 'array', items: signingKey, description: 'the new keys, one per algorithm rotated' } },
+  additionalProperties: false,
+} as const;
+
 export function page(items: object, what: string) {
   return {
     type: 'object',

@@ -5,6 +5,7 @@
 import type { AuditEvent } from '../../core/audit.js';
 import type { FailureRecord } from '../../core/failures.js';
 import type { App, User } from '../../core/model.js';
+import type { SigningKeyInfo } from '../../core/signing.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -64,4 +65,9 @@ export function failureJson(failure: FailureRecord) {
     detail: failure.detail ?? null,
     request_id: failure.requestId,
   };
+}
+
+/** A published signing key (SPEC §7 "Keys"): never any key material, public or private (the JWKS has the public part). */
+export function keyJson(key: SigningKeyInfo) {
+  return { kid: key.kid, alg: key.alg, state: key.state, created_at: iso(key.createdAt), activates_at: iso(key.activatesAt) };
 }

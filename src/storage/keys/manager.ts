@@ -10,6 +10,8 @@ import {
   keyTimeline,
   SigningKeyError,
   type JwsAlg,
+  type KeyInsert,
+  type KeyRetire,
   type KeyStatus,
   type SigningKeyInfo,
   type SigningKeyManager,
@@ -52,7 +54,7 @@ export class StoredKeyManager implements SigningKeyManager {
     return keyTimeline(keys, this.options.clock.now(), this.options.windowMs).published.map(keyInfo);
   }
 
-  async rotate(request: { alg?: JwsAlg; activateNow?: boolean } = {}): Promise<SigningKeyInfo[]> {
+  async rotate(request: { alg?: JwsAlg; activateNow?: boolean } = {}, insert: KeyInsert = (key) => this.store.insertSigningKey(key)): Promise<SigningKeyInfo[]> {
     if (request.alg !== undefined && !JWS_ALGS.includes(request.alg)) throw new SigningKeyError(`unknown algorithm ${JSON.stringify(request.alg)}: use one of ${JWS_ALGS.join(', ')}`);
     let keys = await this.store.listSigningKeys();
     this.checkStoredEncryption(keys);
@@ -63,7 +65,7 @@ export class StoredKeyManager implements SigningKeyManager {
     for (const alg of algs) {
       const key = await generateSigningKey(alg, { generation: nextGeneration(keys, alg), createdAt: now, activatesAt }, this.options.sealer);
       for (let attempt = 1; ; attempt += 1) {
-        if (await this.store.insertSigningKey(key)) break;
+        if (await insert(key)) break;
         // Another rotation of this algorithm took the generation: go after it.
         if (attempt === ATTEMPTS) throw new Error(`could not store a new ${alg} key: ${ATTEMPTS} concurrent rotations won the race`);
         keys = await this.store.listSigningKeys();
@@ -76,7 +78,7 @@ export class StoredKeyManager implements SigningKeyManager {
     return made;
   }
 
-  async retire(kid: string): Promise<SigningKeyInfo> {
+  async retire(kid: string, mark: KeyRetire = (id, now) => this.store.retireSigningKey(id, now)): Promise<SigningKeyInfo> {
     const keys = await this.store.listSigningKeys();
     const now = this.options.clock.now();
     const timeline = keyTimeline(keys, now, this.options.windowMs);
@@ -89,7 +91,7 @@ export class StoredKeyManager implements SigningKeyManager {
       const why = status.state === 'current' ? 'it signs now: rotate first (`gatehouse keys rotate --alg ' + status.key.alg + '`) and retire it once it is previous' : 'it is about to sign';
       throw new SigningKeyError(`signing key ${kid} is the ${status.state} ${status.key.alg} key and cannot be retired: ${why}`);
     }
-    await this.store.retireSigningKey(kid, now);
+    await mark(kid, now);
     await this.options.onChange?.();
     return keyInfo(status);
   }

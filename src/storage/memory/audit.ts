@@ -5,6 +5,7 @@
  */
 import { applyUserPatch, type AuditEvent, type AuditPage, type AuditStore, type Change, type ChangeOutcome, type NewAuditEvent } from '../../core/audit.js';
 import type { App, Consent, Scope, TokenRecord, User } from '../../core/model.js';
+import type { StoredSigningKey } from '../../core/signing.js';
 
 /** The maps of the memory stores (index.ts), which this writes directly. */
 interface Maps {
@@ -13,6 +14,8 @@ interface Maps {
   scopes: { scopes: Map<string, Scope> };
   consents: { consents: Map<string, Consent> };
   tokens: { tokens: Map<number, TokenRecord> };
+  /** Only where the memory stores were given a key store (createMemoryStores). */
+  signingKeys?: { insertNow(key: StoredSigningKey): boolean; retireNow(kid: string, now: number): boolean };
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -79,6 +82,12 @@ export class MemoryAuditStore implements AuditStore {
         return ok(
           this.revoke((token) => (change.uid === undefined || token.uid === change.uid) && (change.clientId === undefined || token.clientId === change.clientId), now),
         );
+      case 'insertSigningKey':
+        if (this.maps.signingKeys === undefined) throw new Error('these memory stores keep no signing keys: give createMemoryStores a MemoryKeyStore');
+        return this.maps.signingKeys.insertNow(change.key) ? ok(1) : { applied: false, reason: 'conflict' };
+      case 'retireSigningKey':
+        if (this.maps.signingKeys === undefined) throw new Error('these memory stores keep no signing keys: give createMemoryStores a MemoryKeyStore');
+        return this.maps.signingKeys.retireNow(change.kid, now) ? ok(1) : { applied: false, reason: 'not_found' };
     }
   }
 

@@ -10,6 +10,7 @@ import { MemoryDeviceStore } from './devices.js';
 import { MemoryAuditStore } from './audit.js';
 import { MemoryLogoutOutbox, MemorySessionAppStore } from './logout.js';
 import { MemoryReplayCache } from './replays.js';
+import type { MemoryKeyStore } from './signing-keys.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -173,7 +174,8 @@ export class MemoryTokenStore implements TokenStore {
   }
 }
 
-export function createMemoryStores(): Stores {
+/** `signingKeys`: the key store whose rotations the audit store may write (audited `keys rotate`). */
+export function createMemoryStores(options: { signingKeys?: MemoryKeyStore } = {}): Stores {
   const stores = {
     apps: new MemoryAppStore(),
     users: new MemoryUserStore(),
@@ -186,5 +188,5 @@ export function createMemoryStores(): Stores {
     logouts: new MemoryLogoutOutbox(),
     replays: new MemoryReplayCache(),
   };
-  return { ...stores, audit: new MemoryAuditStore(stores) };
+  return { ...stores, audit: new MemoryAuditStore({ ...stores, ...(options.signingKeys === undefined ? {} : { signingKeys: options.signingKeys }) }) };
 }

@@ -9,6 +9,11 @@ export class MemoryKeyStore implements SigningKeyStore {
   }
 
   async insertSigningKey(key: StoredSigningKey): Promise<boolean> {
+    return this.insertNow(key);
+  }
+
+  /** The insert, synchronously: the memory unit of work (audit.ts) applies it with its event. */
+  insertNow(key: StoredSigningKey): boolean {
     if (this.keys.has(key.kid)) return false;
     for (const other of this.keys.values()) if (other.alg === key.alg && other.generation === key.generation) return false;
     this.keys.set(key.kid, structuredClone(key));
@@ -16,6 +21,11 @@ export class MemoryKeyStore implements SigningKeyStore {
   }
 
   async retireSigningKey(kid: string, now: number): Promise<boolean> {
+    return this.retireNow(kid, now);
+  }
+
+  /** The retirement, synchronously (the memory unit of work applies it with its event). */
+  retireNow(kid: string, now: number): boolean {
     const key = this.keys.get(kid);
     if (key === undefined || key.retiredAt !== null) return false;
     key.retiredAt = now;

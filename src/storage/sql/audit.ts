@@ -16,6 +16,7 @@ import type { AuditEvent, AuditPage, AuditStore, Change, ChangeOutcome, NewAudit
 import type { AuditEventsTable, Database } from './schema.js';
 import { appPatchToRow, appToRow } from './rows.js';
 import { userToRow } from './stores.js';
+import { signingKeyToRow } from './signing-keys.js';
 import type { SqliteTurnWriter } from './sqlite-turn-writer.js';
 
 interface Step {
@@ -82,6 +83,13 @@ function plan(db: Kysely<Database>, change: Change, event: NewAuditEvent): Step[
       steps.push({ query: query.compile() });
       break;
     }
+    case 'insertSigningKey':
+      // No conflict target: a taken kid or (alg, generation) refuses it, as SqlSigningKeyStore.insertSigningKey.
+      steps.push({ query: db.insertInto('signing_keys').values(signingKeyToRow(change.key)).onConflict((oc) => oc.doNothing()).compile(), guard: 'conflict' });
+      break;
+    case 'retireSigningKey':
+      steps.push({ query: db.updateTable('signing_keys').set({ retired_at: now }).where('kid', '=', change.kid).where('retired_at', 'is', null).compile(), guard: 'not_found' });
+      break;
   }
   steps.push({
     query: db

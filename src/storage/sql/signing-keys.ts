@@ -18,6 +18,20 @@ function fromRow(row: Selectable<SigningKeysTable>): StoredSigningKey {
   };
 }
 
+export function signingKeyToRow(key: StoredSigningKey) {
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    generation: key.generation,
+    public_jwk: JSON.stringify(key.publicJwk),
+    private_jwk: key.privateJwk,
+    encryption: key.encryption,
+    created_at: key.createdAt,
+    activates_at: key.activatesAt,
+    retired_at: key.retiredAt,
+  };
+}
+
 export class SqlSigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -31,17 +45,7 @@ export class SqlSigningKeyStore implements SigningKeyStore {
     // which is how a second instance racing to make the first key loses (SPEC §7).
     const result = await this.db
       .insertInto('signing_keys')
-      .values({
-        kid: key.kid,
-        alg: key.alg,
-        generation: key.generation,
-        public_jwk: JSON.stringify(key.publicJwk),
-        private_jwk: key.privateJwk,
-        encryption: key.encryption,
-        created_at: key.createdAt,
-        activates_at: key.activatesAt,
-        retired_at: key.retiredAt,
-      })
+      .values(signingKeyToRow(key))
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
