@@ -12,6 +12,13 @@ import type { ReplayCache } from './replays.js';
 /** SPEC §8 / RFC 9449 §5.1 `dpop_signing_alg_values_supported`: asymmetric only (§4.2: never `none`, never a MAC). */
 export const DPOP_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
 
+/**
+ * What a proof may be signed with: DPOP_ALGS, and `Ed25519`, the fully
+ * specified name of EdDSA over Ed25519 (RFC 9864 §2.2), which oauth4webapi
+ * and openid-client put in every proof made with an Ed25519 key.
+ */
+export const DPOP_ACCEPTED_ALGS: readonly string[] = [...DPOP_ALGS, 'Ed25519'];
+
 /** SPEC §8: `iat` within ±60 s of the server's clock (RFC 9449 §11.1 leaves the window to the server). */
 export const DPOP_IAT_WINDOW_SECONDS = 60;
 

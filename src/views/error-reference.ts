@@ -40,6 +40,7 @@ const en: Reference = {
       { cause: 'The PKCE code_verifier is wrong or missing.', fix: 'Send the verifier whose S256 hash was the code_challenge.' },
       { cause: 'The refresh token was revoked, or its family was revoked after a replay.', fix: 'Ask the user to authorize again.' },
       { cause: 'The device code is unknown, already used, or belongs to another app.', fix: 'Request a new device code.' },
+      { cause: 'The refresh token is DPoP-bound (a public app\'s) and the proof was made with another key; the token was not used up.', fix: 'Sign the proof with the key the refresh token was issued for.' },
     ],
   },
   unauthorized_client: {
@@ -111,6 +112,7 @@ const en: Reference = {
     causes: [
       { cause: 'No access token was sent.', fix: 'Send Authorization: Bearer TOKEN or the access_token parameter.' },
       { cause: 'The token expired (error_code 111) or was revoked, or the person took back the authorization on their account page (error_code 110).', fix: 'Refresh it, or ask the user to authorize again.' },
+      { cause: 'The token is DPoP-bound (RFC 9449) and was sent as Bearer, or with a proof of another key; or a Bearer token was sent with the DPoP scheme (the challenge is then WWW-Authenticate: DPoP).', fix: 'Send a bound token as Authorization: DPoP TOKEN with a DPoP proof of its key; send other tokens as Bearer.' },
     ],
   },
   insufficient_scope: {
@@ -155,7 +157,7 @@ const en: Reference = {
     causes: [
       { cause: 'No DPoP header, although the app or the token requires one.', fix: 'Send a fresh proof with every token request and every call with a DPoP-bound token.' },
       { cause: 'htm or htu differ from this request, iat is more than 60 s off, the jti was used before, or ath is not the hash of the token.', fix: 'Make a new proof per request with the exact method and URL (no query or fragment), the current time and a new jti.' },
-      { cause: 'The proof is signed with another key than the token is bound to, or with an algorithm that is not allowed.', fix: 'Sign with the key the token was issued for, using ES256, EdDSA, RS256 or PS256; put only the public key in jwk.' },
+      { cause: 'The signature does not verify with the proof\'s own jwk, typ is not dpop+jwt, jwk holds a private key, or the algorithm is not allowed (none, HS256…).', fix: 'Sign with ES256, EdDSA, RS256 or PS256, typ dpop+jwt, and put only the public key in jwk.' },
     ],
   },
   use_dpop_nonce: {
@@ -206,6 +208,7 @@ const zhCN: Reference = {
       { cause: 'PKCE 的 code_verifier 错误或缺失。', fix: '发送其 S256 哈希即为 code_challenge 的 verifier。' },
       { cause: '刷新令牌已被撤销，或因重放导致整个令牌族被撤销。', fix: '请用户重新授权。' },
       { cause: '设备码不存在、已被使用或属于其他应用。', fix: '重新申请设备码。' },
+      { cause: '刷新令牌已绑定 DPoP 密钥（公开应用），但证明由其他密钥签名；该令牌未被消耗。', fix: '用签发该刷新令牌时的密钥签名证明。' },
     ],
   },
   unauthorized_client: {
@@ -277,6 +280,7 @@ const zhCN: Reference = {
     causes: [
       { cause: '未发送访问令牌。', fix: '发送 Authorization: Bearer TOKEN 或 access_token 参数。' },
       { cause: '令牌已过期（error_code 111）或已被撤销，或用户在账号页面收回了授权（error_code 110）。', fix: '刷新令牌，或请用户重新授权。' },
+      { cause: '令牌已绑定 DPoP 密钥（RFC 9449），却以 Bearer 方式发送，或所附证明来自其他密钥；或以 DPoP 方式发送了普通 Bearer 令牌（此时质询为 WWW-Authenticate: DPoP）。', fix: '绑定的令牌以 Authorization: DPoP TOKEN 发送，并附上该密钥的 DPoP 证明；其他令牌以 Bearer 发送。' },
     ],
   },
   insufficient_scope: {
@@ -321,7 +325,7 @@ const zhCN: Reference = {
     causes: [
       { cause: '应用或令牌要求 DPoP，但请求没有 DPoP 头。', fix: '每次令牌请求、每次使用 DPoP 绑定令牌的调用都发送新的证明。' },
       { cause: 'htm 或 htu 与本次请求不同，iat 偏差超过 60 秒，jti 已被使用，或 ath 不是该令牌的哈希。', fix: '每个请求生成新证明：准确的方法和 URL（不含查询串和片段）、当前时间和新的 jti。' },
-      { cause: '证明的签名密钥不是令牌绑定的密钥，或签名算法不被允许。', fix: '用令牌签发时绑定的密钥签名，算法为 ES256、EdDSA、RS256 或 PS256；jwk 中只放公钥。' },
+      { cause: '签名无法用证明自带的 jwk 验证，typ 不是 dpop+jwt，jwk 中含有私钥，或签名算法不被允许（none、HS256 等）。', fix: '用 ES256、EdDSA、RS256 或 PS256 签名，typ 为 dpop+jwt，jwk 中只放公钥。' },
     ],
   },
   use_dpop_nonce: {

@@ -33,6 +33,12 @@ describe('DPoP proof checks (RFC 9449 §4.3)', () => {
     });
   }
 
+  it('accepts Ed25519, the fully specified name of EdDSA (RFC 9864), which oauth4webapi uses', async () => {
+    const key = await proofKey('EdDSA');
+    const header = await makeProof(key, { htu: HTU, header: { alg: 'Ed25519' } });
+    assert.deepEqual(await checkProof(deps(), { header, htm: 'POST', htu: HTU }), { jkt: key.jkt });
+  });
+
   it('compares htu without query or fragment and after normalisation (scheme, host case, default port)', async () => {
     const key = await proofKey();
     const header = await makeProof(key, { htu: 'HTTPS://Gatehouse.Example:443/oauth/2.0/token?x=1#y' });

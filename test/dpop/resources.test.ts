@@ -110,6 +110,13 @@ describe('DPoP at the protected resources', () => {
     assertDpopError(await call(path, { authorization: `DPoP ${token}` }), 'invalid_dpop_proof', 'the DPoP scheme needs a DPoP proof header');
   });
 
+  test('the error reference explains the DPoP causes of invalid_token, in English and Chinese', async () => {
+    const en = await (await fetch(url('/oauth/2.0/errors/invalid_token?lang=en'))).text();
+    assert.ok(en.includes('Authorization: DPoP TOKEN'), 'en');
+    const zh = await (await fetch(url('/oauth/2.0/errors/invalid_token?lang=zh-CN'))).text();
+    assert.ok(zh.includes('令牌已绑定 DPoP 密钥'), 'zh-CN');
+  });
+
   test('a Bearer token sent with the DPoP scheme is refused; Bearer tokens work as before', async () => {
     const response = await fetch(url('/oauth/2.0/token'), {
       method: 'POST',

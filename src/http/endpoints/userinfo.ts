@@ -5,9 +5,8 @@
  * the Baidu calls answer them (../bearer.ts): 401 invalid_token with
  * error_code 110/111, 403 insufficient_scope with scope="openid".
  *
- * DPoP seam (SPEC §8): requireUser is where an `Authorization: DPoP` token
- * and its proof will be accepted for every protected resource at once; this
- * module needs no change for it.
+ * DPoP (SPEC §8): requireUser accepts an `Authorization: DPoP` token and its
+ * proof for every protected resource at once (../bearer.ts); nothing here.
  */
 import { scopeClaims, subjectFor } from '../../core/claims.js';
 import type { RouteModule } from '../context.js';

@@ -6,9 +6,10 @@
  * thumbprint is RFC 7638's. The claims are core/dpop.ts's business.
  */
 import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, EmbeddedJWK, type JWK } from 'jose';
-import { DPOP_ALGS, ProofRejected, type ProofSignature, type SignedProof } from '../../core/dpop.js';
+import { DPOP_ACCEPTED_ALGS, DPOP_ALGS, ProofRejected, type ProofSignature, type SignedProof } from '../../core/dpop.js';
 
-const ALLOWED = [...DPOP_ALGS];
+const ALLOWED = [...DPOP_ACCEPTED_ALGS];
+const ADVERTISED = DPOP_ALGS.join(', ');
 const decoder = new TextDecoder();
 /** JWK members that only a private key has (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -19,7 +20,7 @@ function describe(error: unknown): string {
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'its signature does not verify with the key in its jwk header';
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return `alg must be one of ${ALLOWED.join(', ')}`;
+      return `alg must be one of ${ADVERTISED}`;
     case 'ERR_JWS_INVALID':
     case 'ERR_JOSE_NOT_SUPPORTED':
     case 'ERR_JWK_INVALID':
@@ -38,8 +39,8 @@ export const joseProofSignature: ProofSignature = {
       throw new ProofRejected('it is not a compact JWS');
     }
     if (header.typ !== 'dpop+jwt') throw new ProofRejected('its typ header must be dpop+jwt');
-    if (typeof header.alg !== 'string' || !(ALLOWED as string[]).includes(header.alg)) {
-      throw new ProofRejected(`alg must be one of ${ALLOWED.join(', ')}`);
+    if (typeof header.alg !== 'string' || !ALLOWED.includes(header.alg)) {
+      throw new ProofRejected(`alg must be one of ${ADVERTISED}`);
     }
     const jwk = header.jwk as Record<string, unknown> | undefined;
     if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new ProofRejected('its jwk header must be a public JWK');
