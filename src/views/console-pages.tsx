@@ -1,5 +1,5 @@
 /** The developer console: the list of a developer's apps, registering one, and one app's page. */
-import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type Scope } from '../core/model.js';
+import { APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, type App, type Scope } from '../core/model.js';
 import type { FailureRecord } from '../core/failures.js';
 import { UserNav } from './account-pages.js';
 import { MESSAGES } from './i18n.js';
@@ -27,6 +27,11 @@ export interface AppFormValues {
   idTokenAlg: string;
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string;
+  /** Client authentication and PAR (SPEC §8): as typed; '' is "any method". */
+  tokenEndpointAuthMethod: string;
+  jwks: string;
+  jwksUri: string;
+  requirePar: boolean;
 }
 
 export function formValuesOf(app: App): AppFormValues {
@@ -42,6 +47,10 @@ export function formValuesOf(app: App): AppFormValues {
     idTokenAlg: app.idTokenAlg,
     postLogoutRedirectUris: app.postLogoutRedirectUris,
     backchannelLogoutUri: app.backchannelLogoutUri ?? '',
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod ?? '',
+    jwks: app.jwks === null ? '' : JSON.stringify(app.jwks, null, 2),
+    jwksUri: app.jwksUri ?? '',
+    requirePar: app.requirePar,
   };
 }
 
@@ -57,6 +66,10 @@ export const NEW_APP_VALUES: AppFormValues = {
   idTokenAlg: APP_DEFAULTS.idTokenAlg,
   postLogoutRedirectUris: [],
   backchannelLogoutUri: '',
+  tokenEndpointAuthMethod: '',
+  jwks: '',
+  jwksUri: '',
+  requirePar: false,
 };
 
 function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
@@ -94,6 +107,33 @@ function OpenIdFields(props: { ctx: PageContext; values: AppFormValues }) {
       <p class="hint" id="backchannel_logout_uri-hint">
         {s.appBackchannelUriHint}
       </p>
+    </fieldset>
+  );
+}
+
+/** Client authentication and PAR settings of an app (SPEC §8). */
+function ClientAuthFields(props: { ctx: PageContext; values: AppFormValues }) {
+  const s = SITE_MESSAGES[props.ctx.lang];
+  const v = props.values;
+  return (
+    <fieldset>
+      <legend>{s.appClientAuthLegend}</legend>
+      <Select
+        id="token_endpoint_auth_method"
+        label={s.appAuthMethod}
+        options={[{ value: '', label: s.appAuthMethodAny }, ...TOKEN_ENDPOINT_AUTH_METHODS.map((method) => ({ value: method, label: method }))]}
+        selected={v.tokenEndpointAuthMethod}
+      />
+      <label for="jwks">{s.appJwks}</label>
+      <textarea id="jwks" name="jwks" rows={3} aria-describedby="jwks-hint" value={v.jwks} />
+      <label for="jwks_uri">{s.appJwksUri}</label>
+      <input type="url" id="jwks_uri" name="jwks_uri" aria-describedby="jwks-hint" value={v.jwksUri} />
+      <p class="hint" id="jwks-hint">
+        {s.appJwksHint}
+      </p>
+      <label>
+        <input type="checkbox" name="require_par" value="1" checked={v.requirePar} /> {s.appRequirePar}
+      </label>
     </fieldset>
   );
 }
@@ -147,6 +187,7 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
         checked={v.scopes}
       />
       <OpenIdFields ctx={props.ctx} values={v} />
+      <ClientAuthFields ctx={props.ctx} values={v} />
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

@@ -36,16 +36,30 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     idTokenAlg: field(params, 'id_token_signed_response_alg'),
     postLogoutRedirectUris: lines(field(params, 'post_logout_redirect_uris')),
     backchannelLogoutUri: field(params, 'backchannel_logout_uri').trim(),
+    tokenEndpointAuthMethod: field(params, 'token_endpoint_auth_method'),
+    jwks: field(params, 'jwks').trim(),
+    jwksUri: field(params, 'jwks_uri').trim(),
+    requirePar: field(params, 'require_par') === '1',
   };
 }
 
 const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
 
+/** SPEC §8 settings as the form sends them: an empty field is "none" (any method, no keys). */
+function clientAuthInput(values: Pick<AppFormValues, 'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri'>) {
+  return {
+    tokenEndpointAuthMethod: values.tokenEndpointAuthMethod === '' ? null : values.tokenEndpointAuthMethod,
+    jwks: values.jwks === '' ? null : values.jwks,
+    jwksUri: values.jwksUri === '' ? null : values.jwksUri,
+  };
+}
+
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
   // An empty select (an old form, a script) means the default, as at the command line.
-  const { subjectType, idTokenAlg, backchannelLogoutUri, ...rest } = values;
+  const { subjectType, idTokenAlg, backchannelLogoutUri, tokenEndpointAuthMethod, jwks, jwksUri, ...rest } = values;
   return {
     ...rest,
+    ...clientAuthInput({ tokenEndpointAuthMethod, jwks, jwksUri }),
     ownerUid,
     ...(subjectType !== '' ? { subjectType } : {}),
     ...(idTokenAlg !== '' ? { idTokenAlg } : {}),
@@ -145,7 +159,8 @@ export const consolePages: RouteModule = async (app, { services }) => {
         backchannelLogoutUri: values.backchannelLogoutUri === '' ? null : values.backchannelLogoutUri,
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
-      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);
+      const auth = { ...clientAuthInput(values), requirePar: values.requirePar };
+      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc, ...auth }, await services.knownScopes(), ctx);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
       return showApp(request, reply, who, own, { values, error: error.message, status: 400 });
