@@ -50,6 +50,8 @@ export interface GcCounts {
   devices: number;
   sessionApps: number;
   logouts: number;
+  /** Pushed authorization requests past their lifetime (RFC 9126). */
+  pushedRequests: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -94,6 +96,7 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
     sessionApps: await drain(() => database.stores.sessionApps.deleteSessionAppsBefore(options.now - SESSION_APP_MS, batchSize), batchSize, maxBatches),
     logouts: await drain(() => database.stores.logouts.deleteFinishedLogouts(before, batchSize), batchSize, maxBatches),
+    pushedRequests: await drain(() => database.stores.pushedRequests.deleteExpiredPushedRequests(before, batchSize), batchSize, maxBatches),
   };
 }
 

@@ -93,14 +93,14 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       const keptDevices = [await device(RECENTLY), await device(NOW + 600_000)];
 
       const result = await runGc(database, { now: NOW });
-      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0 } });
+      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0, pushedRequests: 0 } });
       for (const id of gone.codes) assert.equal(await codes.findCode(id), undefined);
       for (const id of gone.tokens) assert.equal(await tokens.findToken(id), undefined);
       assert.equal(await devices.findDevice(goneDevice), undefined);
       for (const id of kept.codes) assert.ok(await codes.findCode(id), `code ${id} kept`);
       for (const id of kept.tokens) assert.ok(await tokens.findToken(id), `token ${id} kept`);
       for (const id of keptDevices) assert.ok(await devices.findDevice(id), `device ${id} kept`);
-      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0 } });
+      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, pushedRequests: 0 } });
     });
 
     it('deletes in statements of batchSize rows and stops after maxBatches, leaving the rest to the next run', async () => {
@@ -127,7 +127,7 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
     it('`gatehouse gc --json` runs it once and prints the counts', async () => {
       await database.stores.tokens.issueTokens([token({ createdAt: Date.now() - 3 * DAY, expiresAt: Date.now() - 2 * DAY })]);
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/cli.ts'), 'gc', '--json', '--database', url]);
-      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0 } });
+      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, pushedRequests: 0 } });
     });
 
     if (name === 'PostgreSQL') {

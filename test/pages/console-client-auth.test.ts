@@ -9,6 +9,8 @@ import type { Browser } from '../helpers/browserless-flow.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { csrfOf, post, signedIn } from './site.js';
 
+/** The app's other settings, the same in every post. */
+const BASE = { name: 'Keyed app', root_domain: 'example.com', redirect_uris: 'https://app.example.com/cb', grant_types: 'authorization_code', response_types: 'code', scopes: 'basic' };
 const JWKS = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] };
 
 describe('developer console: client authentication and PAR settings', () => {
@@ -26,12 +28,7 @@ describe('developer console: client authentication and PAR settings', () => {
     assert.match(form.body, /<select id="token_endpoint_auth_method" name="token_endpoint_auth_method"><option value selected>any the app has material for/);
     assert.ok(form.body.includes('name="require_par" value="1"'));
     const created = await post(owner, form, '/console/apps', {
-      name: 'Keyed app',
-      root_domain: 'example.com',
-      redirect_uris: 'https://app.example.com/cb',
-      grant_types: 'authorization_code',
-      response_types: 'code',
-      scopes: 'basic',
+      ...BASE,
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: JSON.stringify(JWKS),
       require_par: '1',
@@ -48,12 +45,7 @@ describe('developer console: client authentication and PAR settings', () => {
         headers: { cookie: owner.jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           csrf_token: await csrfOf(owner, path),
-          name: 'Keyed app',
-          root_domain: 'example.com',
-          redirect_uris: 'https://app.example.com/cb',
-          grant_types: 'authorization_code',
-          response_types: 'code',
-          scopes: 'basic',
+          ...BASE,
           ...extra,
         }),
         redirect: 'manual',
