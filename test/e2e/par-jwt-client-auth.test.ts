@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import type { Stores } from '../../src/core/ports.js';
@@ -115,6 +115,30 @@ describe('PAR and private_key_jwt / client_secret_jwt with oauth4webapi and open
     const config = await client.discovery(new URL(server.url), hsApp.clientId, undefined, client.ClientSecretJwt(hsApp.secret), { execute: [client.allowInsecureRequests] });
     const tokens = await client.clientCredentialsGrant(config, { scope: 'basic' });
     assert.ok(tokens.access_token);
+  });
+
+  test('a bad assertion at the token, PAR, revoke and introspect endpoints: 401 invalid_client JSON, no Basic challenge', async () => {
+    const none = new UnsecuredJWT({ iss: inlineApp, sub: inlineApp, aud: server.url, jti: 'none-1', exp: Math.floor(Date.now() / 1000) + 60 }).encode();
+    const wrongAud = await new SignJWT({ iss: inlineApp, sub: inlineApp, aud: `${server.url}/oauth/2.0/introspect`, jti: 'aud-1', exp: Math.floor(Date.now() / 1000) + 60 })
+      .setProtectedHeader({ alg: 'ES256', kid: 'e2e-1' })
+      .sign(privateKey);
+    for (const [path, assertion, extra] of [
+      ['/oauth/2.0/token', none, { grant_type: 'client_credentials' }],
+      ['/oauth/2.0/par', none, { response_type: 'code', redirect_uri: REDIRECT }],
+      ['/oauth/2.0/revoke', wrongAud, { token: 'x' }],
+      ['/oauth/2.0/introspect', none, { token: 'x' }],
+    ] as const) {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, ...extra }),
+      });
+      assert.equal(response.status, 401, path);
+      assert.equal(response.headers.get('www-authenticate'), null, path);
+      assert.equal(response.headers.get('cache-control'), 'no-store', path);
+      const body = (await response.json()) as Record<string, string>;
+      assert.equal(body['error'], 'invalid_client', path);
+      assert.equal(body['error_uri'], `${server.url}/oauth/2.0/errors/invalid_client`, path);
+    }
   });
 
   test('an app held to private_key_jwt is refused its Secret Key at the token endpoint: 401 invalid_client', async () => {
