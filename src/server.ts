@@ -45,7 +45,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   return pino({
     level: config.logLevel,
     base: undefined,
-    redact: { paths: ['*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.code', '*.authorization', '*.cookie'], censor: '[redacted]' },
+    redact: { paths: ['*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.code', '*.authorization', '*.cookie', '*.client_assertion', '*.request_uri'], censor: '[redacted]' },
   }, destination ?? new TurnLogDestination(1));
 }
 

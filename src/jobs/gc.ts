@@ -67,6 +67,8 @@ export interface GcCounts {
   signIns: number;
   dynamicApps: number;
   registrationTokens: number;
+  /** Pushed authorization requests past their lifetime (RFC 9126). */
+  pushedRequests: number;
 }
 
 export type GcResult = { ran: true; counts: GcCounts } | { ran: false; reason: string };
@@ -156,6 +158,7 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
     signIns: await drain(() => deleteOrphanSignIns(db, before, batchSize), batchSize, maxBatches),
     dynamicApps: await drain(() => deleteUnusedDynamicApps(db, database, options.now - options.dynamicClientTtlSeconds * 1000, batchSize, options.now), batchSize, maxBatches),
     registrationTokens: await drain(() => database.stores.registrationTokens.deleteSpentInitialAccessTokens(options.now, batchSize), batchSize, maxBatches),
+    pushedRequests: await drain(() => database.stores.pushedRequests.deleteExpiredPushedRequests(before, batchSize), batchSize, maxBatches),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The developer console: the list of a developer's apps, registering one, and one app's page. */
-import { ACCESS_TOKEN_FORMATS, APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, type App, type Scope } from '../core/model.js';
+import { ACCESS_TOKEN_FORMATS, APP_DEFAULTS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, type App, type Scope } from '../core/model.js';
 import type { FailureRecord } from '../core/failures.js';
 import { UserNav } from './account-pages.js';
 import { MESSAGES } from './i18n.js';
@@ -30,6 +30,11 @@ export interface AppFormValues extends TokenFieldValues {
   backchannelLogoutUri: string;
   /** SPEC §8 `--require-dpop`. */
   requireDpop: boolean;
+  /** Client authentication and PAR (SPEC §8): as typed; '' is "any method". */
+  tokenEndpointAuthMethod: string;
+  jwks: string;
+  jwksUri: string;
+  requirePar: boolean;
 }
 
 export function formValuesOf(app: App): AppFormValues {
@@ -47,6 +52,10 @@ export function formValuesOf(app: App): AppFormValues {
     backchannelLogoutUri: app.backchannelLogoutUri ?? '',
     ...tokenFieldValuesOf(app),
     requireDpop: app.requireDpop,
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod ?? '',
+    jwks: app.jwks === null ? '' : JSON.stringify(app.jwks, null, 2),
+    jwksUri: app.jwksUri ?? '',
+    requirePar: app.requirePar,
   };
 }
 
@@ -64,6 +73,10 @@ export const NEW_APP_VALUES: AppFormValues = {
   backchannelLogoutUri: '',
   ...tokenFieldValuesOf(APP_DEFAULTS),
   requireDpop: APP_DEFAULTS.requireDpop,
+  tokenEndpointAuthMethod: '',
+  jwks: '',
+  jwksUri: '',
+  requirePar: false,
 };
 
 function Select(props: { id: string; label: string; options: Array<{ value: string; label: string }>; selected: string }) {
@@ -128,6 +141,33 @@ function TokenFields(props: { ctx: PageContext; values: AppFormValues }) {
   );
 }
 
+/** Client authentication and PAR settings of an app (SPEC §8). */
+function ClientAuthFields(props: { ctx: PageContext; values: AppFormValues }) {
+  const s = SITE_MESSAGES[props.ctx.lang];
+  const v = props.values;
+  return (
+    <fieldset>
+      <legend>{s.appClientAuthLegend}</legend>
+      <Select
+        id="token_endpoint_auth_method"
+        label={s.appAuthMethod}
+        options={[{ value: '', label: s.appAuthMethodAny }, ...TOKEN_ENDPOINT_AUTH_METHODS.map((method) => ({ value: method, label: method }))]}
+        selected={v.tokenEndpointAuthMethod}
+      />
+      <label for="jwks">{s.appJwks}</label>
+      <textarea id="jwks" name="jwks" rows={3} aria-describedby="jwks-hint" value={v.jwks} />
+      <label for="jwks_uri">{s.appJwksUri}</label>
+      <input type="url" id="jwks_uri" name="jwks_uri" aria-describedby="jwks-hint" value={v.jwksUri} />
+      <p class="hint" id="jwks-hint">
+        {s.appJwksHint}
+      </p>
+      <label>
+        <input type="checkbox" name="require_par" value="1" checked={v.requirePar} /> {s.appRequirePar}
+      </label>
+    </fieldset>
+  );
+}
+
 /** Time in UTC, the same in both languages. */
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -182,6 +222,7 @@ function AppForm(props: ConsoleBase & { action: string; values: AppFormValues; s
         <input type="checkbox" id="require_dpop" name="require_dpop" value="1" checked={v.requireDpop} />
         <label for="require_dpop">{s.appRequireDpop}</label>
       </div>
+      <ClientAuthFields ctx={props.ctx} values={v} />
       {props.creating ? (
         <div class="check">
           <input type="checkbox" id="public" name="public" value="1" checked={v.isPublic} />

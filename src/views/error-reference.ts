@@ -20,6 +20,7 @@ const en: Reference = {
       { cause: 'A required parameter (client_id, redirect_uri, grant_type, code…) is missing or empty.', fix: 'Send every parameter the endpoint requires; the error_description names the one that was missing.' },
       { cause: 'A parameter appears twice (RFC 6749 §3.1).', fix: 'Send each parameter once, either in the query or in the body.' },
       { cause: 'The client secret was sent both in HTTP Basic and as client_secret, or client_id differs from the Basic user.', fix: 'Pick one client authentication method.' },
+      { cause: 'A client_assertion came with a secret, or without client_assertion_type; or an app made with --require-par sent its authorize request without request_uri.', fix: 'Send one client authentication only; push the request to /oauth/2.0/par and send client_id and request_uri to the authorize endpoint.' },
       { cause: 'A public app asked for a code without PKCE, or redirect_uri is relative, has a fragment or a forbidden scheme.', fix: 'Add code_challenge (S256) to the authorize request; register and send an absolute https redirect URI.' },
       { cause: 'The body is not application/x-www-form-urlencoded, is not UTF-8, or has invalid percent-encoding.', fix: 'POST a form-encoded UTF-8 body.' },
     ],
@@ -30,6 +31,11 @@ const en: Reference = {
       { cause: 'The client_id (API Key) is unknown.', fix: 'Copy the API Key from the developer console.' },
       { cause: 'The client_secret (Secret Key) is wrong, missing, or was rotated.', fix: 'Use the current Secret Key; rotate it in the console if it is lost.' },
       { cause: 'The app has been disabled.', fix: 'Enable it again on its page in the developer console, or ask the platform operator.' },
+      // SPEC §8: JWT client authentication (RFC 7523).
+      { cause: 'The client_assertion does not verify: alg none or not allowed, not signed by a key of the app (kid and alg choose among its registered keys; jku and x5u are ignored), HS256 without the Secret Key of a client_secret_jwt app.', fix: 'Sign with a private key whose public key is in the app\'s jwks or jwks_uri (RS256, PS256, ES256, EdDSA…), or HS256 with the Secret Key for client_secret_jwt.' },
+      { cause: 'The client_assertion claims are wrong: iss and sub not the client_id, aud not the issuer or the URL of the endpoint, exp passed or more than 5 minutes away, jti missing or already used.', fix: 'Make a new assertion for every request, with a fresh jti and exp at most 5 minutes ahead.' },
+      { cause: 'The app\'s jwks_uri could not be fetched (a loopback or private address, a redirect, too large, too slow) or serves no usable public key.', fix: 'Serve the JWK Set over https from a public address, directly (no redirect), under 64 KiB.' },
+      { cause: 'The app was made with --token-endpoint-auth-method and this request used another method.', fix: 'Authenticate with the method the app was registered with (see the console).' },
     ],
   },
   invalid_grant: {
@@ -188,6 +194,7 @@ const zhCN: Reference = {
       { cause: '缺少必需参数（client_id、redirect_uri、grant_type、code 等）或参数为空。', fix: '补全接口要求的参数；error_description 会指出缺少的是哪一个。' },
       { cause: '同一参数出现了两次（RFC 6749 §3.1）。', fix: '每个参数只发送一次，放在查询串或请求体之一中。' },
       { cause: '同时用 HTTP Basic 和 client_secret 参数发送了密钥，或 client_id 与 Basic 用户名不一致。', fix: '只选择一种客户端认证方式。' },
+      { cause: 'client_assertion 与密钥同时发送，或缺少 client_assertion_type；或以 --require-par 创建的应用未带 request_uri 直接发起授权请求。', fix: '只使用一种客户端认证方式；先将请求推送到 /oauth/2.0/par，再向授权地址发送 client_id 与 request_uri。' },
       { cause: '公开应用未使用 PKCE，或 redirect_uri 为相对地址、带片段或使用了不允许的协议。', fix: '授权请求中加入 code_challenge（S256）；登记并使用绝对的 https 回调地址。' },
       { cause: '请求体不是 application/x-www-form-urlencoded、不是 UTF-8 或百分号编码无效。', fix: '以 UTF-8 表单编码发送 POST 请求体。' },
     ],
@@ -198,6 +205,11 @@ const zhCN: Reference = {
       { cause: 'client_id（API Key）不存在。', fix: '从开发者控制台复制 API Key。' },
       { cause: 'client_secret（Secret Key）错误、缺失或已被重置。', fix: '使用当前的 Secret Key；如已遗失，请在控制台重置。' },
       { cause: '应用已被停用。', fix: '在开发者控制台的应用页面重新启用，或联系平台管理员。' },
+      // SPEC §8：JWT 客户端认证（RFC 7523）。
+      { cause: 'client_assertion 验证失败：alg 为 none 或不被接受、不是由该应用登记的密钥签名（kid 与 alg 只在其登记的密钥中选择，jku、x5u 会被忽略），或非 client_secret_jwt 应用使用了 HS256。', fix: '使用其公钥登记在应用 jwks 或 jwks_uri 中的私钥签名（RS256、PS256、ES256、EdDSA 等）；client_secret_jwt 应用使用 Secret Key 以 HS256 签名。' },
+      { cause: 'client_assertion 的声明有误：iss 与 sub 不是 client_id、aud 不是签发者或所访问接口的地址、exp 已过期或超过 5 分钟之后、缺少 jti 或 jti 已被使用。', fix: '每次请求生成新的断言，使用新的 jti，exp 不超过 5 分钟之后。' },
+      { cause: '无法获取应用的 jwks_uri（回环或内网地址、重定向、过大、超时），或其中没有可用的公钥。', fix: '从公网地址以 https 直接（不重定向）提供 64 KiB 以内的 JWK Set。' },
+      { cause: '应用以 --token-endpoint-auth-method 创建，而本次请求使用了其他认证方式。', fix: '使用应用登记的认证方式（见控制台）。' },
     ],
   },
   invalid_grant: {

@@ -102,7 +102,7 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       await tokens.saveSignIn(78, signIn, RECENTLY);
 
       const result = await runGc(database, { now: NOW });
-      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0, replays: 1, signIns: 1, dynamicApps: 0, registrationTokens: 0 } });
+      assert.deepEqual(result, { ran: true, counts: { codes: 2, expiredTokens: 2, revokedTokens: 2, devices: 1, sessionApps: 0, logouts: 0, replays: 1, signIns: 1, dynamicApps: 0, registrationTokens: 0, pushedRequests: 0 } });
       assert.equal(await database.stores.replays.firstUse('dpop:live', NOW + 60_000, NOW), false, 'a live jti is kept');
       assert.equal(await tokens.findSignIn(77), undefined);
       assert.deepEqual([await tokens.findSignIn(42), await tokens.findSignIn(78)], [signIn, signIn]);
@@ -112,7 +112,7 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       for (const id of kept.codes) assert.ok(await codes.findCode(id), `code ${id} kept`);
       for (const id of kept.tokens) assert.ok(await tokens.findToken(id), `token ${id} kept`);
       for (const id of keptDevices) assert.ok(await devices.findDevice(id), `device ${id} kept`);
-      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0, dynamicApps: 0, registrationTokens: 0 } });
+      assert.deepEqual(await runGc(database, { now: NOW }), { ran: true, counts: { codes: 0, expiredTokens: 0, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0, dynamicApps: 0, registrationTokens: 0, pushedRequests: 0 } });
     });
 
     it('deletes refresh-grace answers whose window ended, and keeps a live one (SPEC §8)', async () => {
@@ -150,7 +150,7 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
     it('`gatehouse gc --json` runs it once and prints the counts', async () => {
       await database.stores.tokens.issueTokens([token({ createdAt: Date.now() - 3 * DAY, expiresAt: Date.now() - 2 * DAY })]);
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/cli.ts'), 'gc', '--json', '--database', url]);
-      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0, dynamicApps: 0, registrationTokens: 0 } });
+      assert.deepEqual(JSON.parse(stdout), { ran: true, deleted: { codes: 0, expiredTokens: 1, revokedTokens: 0, devices: 0, sessionApps: 0, logouts: 0, replays: 0, signIns: 0, dynamicApps: 0, registrationTokens: 0, pushedRequests: 0 } });
     });
 
     if (name === 'PostgreSQL') {

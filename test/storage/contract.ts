@@ -245,6 +245,46 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
       });
     });
 
+    describe('pushed authorization requests (RFC 9126)', () => {
+      const request = (overrides: { expiresAt?: number } = {}) => ({
+        id: nextId(),
+        secretHash: hashSecret(mintSecret()),
+        clientId: `app-${randomId()}`,
+        params: { response_type: 'code', scope: 'basic email', resource: ['https://a.example', 'https://b.example'] },
+        createdAt: T0,
+        expiresAt: overrides.expiresAt ?? T0 + 60_000,
+      });
+      it('keeps a pushed request with every field intact, repeated parameters too', async () => {
+        const pushed = request();
+        await s.pushedRequests.savePushedRequest(pushed);
+        assert.deepEqual(await s.pushedRequests.findPushedRequest(pushed.id), { ...pushed, consumedAt: null });
+        assert.equal(await s.pushedRequests.findPushedRequest(pushed.id + 1), undefined);
+      });
+      it('gives exactly one of 20 concurrent consumePushedRequest calls true, and records when', async () => {
+        const pushed = request();
+        await s.pushedRequests.savePushedRequest(pushed);
+        const results = await Promise.all(Array.from({ length: 20 }, () => s.pushedRequests.consumePushedRequest(pushed.id, T0 + 5)));
+        assert.equal(results.filter(Boolean).length, 1);
+        assert.equal((await s.pushedRequests.findPushedRequest(pushed.id))?.consumedAt, T0 + 5);
+        assert.equal(await s.pushedRequests.consumePushedRequest(nextId(), T0), false);
+      });
+      it('deletes expired requests in bounded batches, and no live one', async () => {
+        const far = T0 + 10 * 365 * 86_400_000;
+        const expired = [request({ expiresAt: far - 2 }), request({ expiresAt: far - 1 })];
+        const live = request({ expiresAt: far + 60_000 });
+        for (const pushed of [...expired, live]) await s.pushedRequests.savePushedRequest(pushed);
+        let deleted = 0;
+        for (let batch = 0; batch < 1000; batch++) {
+          const count = await s.pushedRequests.deleteExpiredPushedRequests(far, 50);
+          deleted += count;
+          if (count === 0) break;
+        }
+        assert.ok(deleted >= 2);
+        for (const pushed of expired) assert.equal(await s.pushedRequests.findPushedRequest(pushed.id), undefined);
+        assert.ok(await s.pushedRequests.findPushedRequest(live.id));
+      });
+    });
+
     describe('tokens', () => {
       it('issues tokens under growing ids, in order, and finds them with every field', async () => {
         const access = newToken({ familyId: 77 });

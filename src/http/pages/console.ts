@@ -41,16 +41,30 @@ function formValues(params: Params, isPublic: boolean): AppFormValues {
     accessTokenFormat: field(params, 'access_token_format'),
     requireDpop: field(params, 'require_dpop') === '1',
     refreshGrace: field(params, 'refresh_grace').trim(),
+    tokenEndpointAuthMethod: field(params, 'token_endpoint_auth_method'),
+    jwks: field(params, 'jwks').trim(),
+    jwksUri: field(params, 'jwks_uri').trim(),
+    requirePar: field(params, 'require_par') === '1',
   };
 }
 
 const lines = (text: string): string[] => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
 
+/** SPEC §8 settings as the form sends them: an empty field is "none" (any method, no keys). */
+function clientAuthInput(values: Pick<AppFormValues, 'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri'>) {
+  return {
+    tokenEndpointAuthMethod: values.tokenEndpointAuthMethod === '' ? null : values.tokenEndpointAuthMethod,
+    jwks: values.jwks === '' ? null : values.jwks,
+    jwksUri: values.jwksUri === '' ? null : values.jwksUri,
+  };
+}
+
 function appInput(values: AppFormValues, ownerUid: string): AppInput {
   // An empty select (an old form, a script) means the default, as at the command line.
-  const { subjectType, idTokenAlg, backchannelLogoutUri, accessTokenFormat, refreshGrace, ...rest } = values;
+  const { subjectType, idTokenAlg, backchannelLogoutUri, accessTokenFormat, refreshGrace, tokenEndpointAuthMethod, jwks, jwksUri, ...rest } = values;
   return {
     ...rest,
+    ...clientAuthInput({ tokenEndpointAuthMethod, jwks, jwksUri }),
     ownerUid,
     ...(accessTokenFormat !== '' ? { accessTokenFormat } : {}),
     ...(refreshGrace !== '' ? { refreshGrace: parseGraceSeconds(refreshGrace) } : {}),
@@ -157,7 +171,8 @@ export const consolePages: RouteModule = async (app, { services }) => {
         ...(values.refreshGrace !== '' ? { refreshGrace: parseGraceSeconds(values.refreshGrace) } : {}),
       };
       const ctx = changeContext(services, request, { type: 'user', id: who.user.uid });
-      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc }, await services.knownScopes(), ctx);
+      const auth = { ...clientAuthInput(values), requirePar: values.requirePar };
+      await updateApp(stores, own.clientId, { name, rootDomain, redirectUris, grantTypes, responseTypes, scopes, ...oidc, ...auth }, await services.knownScopes(), ctx);
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
       return showApp(request, reply, who, own, { values, error: error.message, status: 400 });
