@@ -33,6 +33,8 @@ export function appJson(app: App) {
     require_pushed_authorization_requests: app.requirePar,
     resources: app.resources,
     access_token_format: app.accessTokenFormat,
+    // SPEC §9: how the app came to be (read only).
+    registration: app.registration ?? null,
     created_at: iso(app.createdAt),
   };
 }
