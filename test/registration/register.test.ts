@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createInitialAccessToken } from '../../src/core/initial-access-tokens.js';
+import { appJson } from '../../src/http/admin/wire.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { assertError, assertInvalidToken, call, PUBLIC_CLIENT, register } from './helpers.js';
 
@@ -65,6 +66,9 @@ describe('registration open', () => {
     const app = await server.instance.services.stores.apps.findApp(body['client_id'] as string);
     assert.equal(app?.registration, 'dynamic');
     assert.equal(app?.isPublic, true);
+    // The admin API and `clients list --json` say how the app came to be.
+    assert.equal(appJson(app!).registration, 'dynamic');
+    assert.equal(appJson((await server.createApp()).app).registration, null);
     // Only the hash of the registration access token is kept.
     assert.notEqual(app?.registrationTokenHash, body['registration_access_token']);
     assert.equal(JSON.stringify(app).includes(body['registration_access_token'] as string), false);

@@ -6,6 +6,7 @@
  * a 400 problem, not silently dropped.
  */
 import { AUDIT_ACTIONS, TARGET_TYPES } from '../../core/audit.js';
+import { APP_REGISTRATIONS } from '../../core/model.js';
 import { ACCESS_TOKEN_FORMATS, GRANT_TYPES, RESPONSE_TYPES, SIGNING_ALGS, SUBJECT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../../core/model.js';
 
 const str = (description: string, extra: object = {}) => ({ type: 'string', description, ...extra }) as const;
@@ -64,6 +65,7 @@ export const app = {
     'resources', 'access_token_format',
     'require_dpop',
     'refresh_grace',
+    'registration',
   ],
   properties: {
     client_id: str('the API Key'),
@@ -89,6 +91,8 @@ export const app = {
     created_at: time('when it was registered'),
     ...clientAuthFields,
     require_pushed_authorization_requests: bool('authorize requests must come through PAR (RFC 9126)'),
+    // SPEC §9: read only.
+    registration: { type: ['string', 'null'], enum: [...APP_REGISTRATIONS, null], description: 'dynamic: the app registered itself (RFC 7591); null: an operator or developer made it' },
   },
   additionalProperties: false,
 } as const;

@@ -36,6 +36,8 @@ export function appJson(app: App) {
     access_token_format: app.accessTokenFormat,
     require_dpop: app.requireDpop,
     refresh_grace: app.refreshGrace,
+    // SPEC §9: how the app came to be (read only).
+    registration: app.registration ?? null,
     created_at: iso(app.createdAt),
   };
 }

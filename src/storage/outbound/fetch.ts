@@ -1,6 +1,6 @@
 /**
  * Every request Gatehouse makes to a URL someone else chose (back-channel
- * logout now; jwks_uri and client metadata documents later): SPEC §9's rules
+ * logout, a registered jwks_uri, client metadata documents): SPEC §9's rules
  * in one place.
  *
  * - Never to loopback, private, link-local or other non-unicast addresses,
