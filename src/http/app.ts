@@ -20,6 +20,8 @@ import { systemClock, type ClientKeys, type Clock, type RateLimiter, type Stores
 import { clientKeys } from '../storage/client-keys/index.js';
 import type { Signer, SigningKeyManager } from '../core/signing.js';
 import { randomId } from '../core/tokens.js';
+import { ADMIN_PREFIX } from './admin/index.js';
+import { AdminProblem, sendProblem } from './admin/problems.js';
 import { installBodyParsers } from './body-parsers.js';
 import { clientErrorHandler } from './client-error.js';
 import type { Services } from './context.js';
@@ -136,7 +138,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     // A URL Fastify cannot decode (FST_ERR_BAD_URL: `/oauth/2.0/%ZZ`) or an over-long path
     // parameter: a SPEC §4 invalid_request, not Fastify's own JSON shape.
     frameworkErrors: (error, request, reply) => {
-      void deliver(services, request, reply, isOAuthPath(request.url) ? 'json' : 'page', oauthError('invalid_request', 'the request URL is malformed (invalid percent-encoding or too long a path segment)', error.message));
+      const description = 'the request URL is malformed (invalid percent-encoding or too long a path segment)';
+      // SPEC §10: under /admin/v1 every error is an RFC 9457 problem, a URL Fastify cannot route too.
+      if (request.url === ADMIN_PREFIX || request.url.startsWith(`${ADMIN_PREFIX}/`)) return void sendProblem(reply, new AdminProblem(400, description));
+      void deliver(services, request, reply, isOAuthPath(request.url) ? 'json' : 'page', oauthError('invalid_request', description, error.message));
     },
   });
 

@@ -252,3 +252,23 @@ describe('admin API bad input', () => {
     assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
   });
 });
+
+describe('admin API URLs Fastify cannot route (issue 18 fuzz)', () => {
+  let f: AdminFixture;
+  before(async () => {
+    f = await adminFixture();
+  });
+  after(() => f.close());
+
+  for (const path of ['/admin/v1/apps/%ZZ', `/admin/v1/apps/${'x'.repeat(300)}`, '/admin/v1/apps/%ZZ/rotate-secret']) {
+    it(`answers ${path.slice(0, 40)}… with a 400 RFC 9457 problem, not an HTML page`, async () => {
+      const answer = await f.call('GET', path);
+      assert.equal(answer.status, 400);
+      assert.equal(answer.type, PROBLEM);
+      assert.equal(answer.json.type, 'urn:gatehouse:problem:validation');
+      assert.equal(answer.json.title, 'The request is not valid');
+      assert.equal(answer.json.status, 400);
+      assert.equal(answer.json.detail, 'the request URL is malformed (invalid percent-encoding or too long a path segment)');
+    });
+  }
+});
