@@ -8,6 +8,7 @@
  * own keys. Every failure is invalid_client (RFC 7521 §4.2.1); the
  * description names what was wrong, the detail carries jose's reason.
  */
+import type { ReplayCache } from './replays.js';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
 import { OAuthError } from './errors.js';
 import type { App, ClientJwks } from './model.js';
@@ -24,10 +25,7 @@ export const SECRET_ALGS = ['HS256'] as const;
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 
 /** The `jti` single-use check (SPEC §8): the replay cache's one call (stores.replays). */
-export interface AssertionReplays {
-  /** True for exactly one caller per key until `expiresAt` (ms). */
-  firstUse(key: string, expiresAt: number, now: number): Promise<boolean>;
-}
+export type AssertionReplays = Pick<ReplayCache, 'firstUse'>;
 
 /** What verifying an assertion needs beyond the app: given by the endpoint it is sent to. */
 export interface AssertionContext {

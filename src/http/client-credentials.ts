@@ -6,7 +6,7 @@
  * the issuer, the token endpoint's URL, and the URL of this endpoint. The
  * common request (a secret, Baidu's) pays for none of it.
  */
-import type { AssertionContext, AssertionReplays } from '../core/client-assertion.js';
+import type { AssertionContext } from '../core/client-assertion.js';
 import type { ClientCredentialsInput } from '../core/client-auth.js';
 import type { Params } from '../core/params.js';
 import type { Services } from './context.js';
@@ -14,12 +14,10 @@ import type { Services } from './context.js';
 // The token endpoint's path (endpoints/token.ts owns it; a helper imports no route module).
 const TOKEN_ENDPOINT_PATH = '/oauth/2.0/token';
 
-function assertionContext(services: Services, path: string): AssertionContext | undefined {
-  // The replay cache of every instance (stores.replays); without one no jti can be held to single use, so no assertion is accepted.
-  const replays = (services.stores as Partial<{ replays: AssertionReplays }>).replays;
-  if (replays === undefined) return undefined;
+function assertionContext(services: Services, path: string): AssertionContext {
   const issuer = services.config.issuer;
-  return { keys: services.clientKeys, replays, audiences: [issuer, `${issuer}${TOKEN_ENDPOINT_PATH}`, `${issuer}${path}`], now: services.clock.now() };
+  // The jti is held to single use by the replay cache every instance shares (stores.replays, core/replays.ts).
+  return { keys: services.clientKeys, replays: services.stores.replays, audiences: [issuer, `${issuer}${TOKEN_ENDPOINT_PATH}`, `${issuer}${path}`], now: services.clock.now() };
 }
 
 export function clientCredentials(services: Services, path: string, authorization: string | undefined, params: Params): ClientCredentialsInput {

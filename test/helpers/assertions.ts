@@ -1,19 +1,12 @@
 /** Client assertions for tests (RFC 7523): key pairs, signed assertions, the form that carries one, a replay cache double. */
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { JWT_BEARER_ASSERTION, type AssertionReplays } from '../../src/core/client-assertion.js';
+import { MemoryReplayCache } from '../../src/storage/memory/replays.js';
 import { T0 } from './fixtures.js';
 
-/** A test double of the replay cache port (stores.replays): first use of a key wins until it expires. */
+/** The reference replay cache (stores.replays in memory), for unit tests of assertion checks. */
 export function replayCache(): AssertionReplays {
-  const seen = new Map<string, number>();
-  return {
-    async firstUse(key, expiresAt, now) {
-      const until = seen.get(key);
-      if (until !== undefined && until > now) return false;
-      seen.set(key, expiresAt);
-      return true;
-    },
-  };
+  return new MemoryReplayCache();
 }
 
 export interface KeyPair {

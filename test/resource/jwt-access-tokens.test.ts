@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { TokenJson } from '../helpers/browserless-flow.js';
 import { codeFlowTokens } from '../helpers/browserless-flow.js';
+import { makeProof, proofKey } from '../helpers/dpop.js';
 import { basic, startResourceFixture, type Client, type ResourceFixture } from './fixture.js';
 
 const THIRTY_DAYS = 2_592_000;
@@ -36,6 +37,24 @@ describe('JWT access tokens (RFC 9068)', () => {
     jwtApp = { clientId: made.clientId, clientSecret: made.clientSecret!, redirectUri };
   });
   after(() => f.server.close());
+
+  test('a DPoP-bound JWT access token carries cnf.jkt of the proof key (RFC 9068 §2.2.1, RFC 9449 §6.1); introspection agrees', async () => {
+    const key = await proofKey();
+    const htu = `${f.server.url}/oauth/2.0/token`;
+    const response = await fetch(htu, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(jwtApp.clientId, jwtApp.clientSecret), dpop: await makeProof(key, { htu }) },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'basic' }),
+    });
+    assert.equal(response.status, 200);
+    const tokens = (await response.json()) as TokenJson;
+    assert.equal(tokens.token_type, 'DPoP');
+    const { payload } = await jwtVerify(tokens.access_token, await jwks(), { issuer: f.server.url, typ: 'at+jwt' });
+    assert.deepEqual(Object.keys(payload), ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti', 'scope', 'cnf']);
+    assert.deepEqual(payload.cnf, { jkt: key.jkt });
+    const introspected = await introspect(tokens.access_token);
+    assert.deepEqual([introspected['active'], introspected['token_type'], introspected['cnf']], [true, 'DPoP', { jkt: key.jkt }]);
+  });
 
   test('the code flow returns a JWS with typ at+jwt and exactly the RFC 9068 claims, verified by the published JWKS', async () => {
     const tokens = await codeTokens();

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TokenJson } from '../helpers/browserless-flow.js';
+import { makeProof, proofKey, type ProofKey } from '../helpers/dpop.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createTestSchema, PG_SKIP_MESSAGE, PG_URL, type TestSchema } from '../storage/pg-schema.js';
 import { basic, startResourceFixture, type Client, type ResourceFixture } from './fixture.js';
@@ -42,6 +43,32 @@ function graceSuite(name: string, open: () => Promise<{ url?: string; close(): P
       await peer?.close();
       await f.server.close();
       await store.close();
+    });
+
+    // First: the proofs' iat is the real clock, and the server's has not been advanced yet.
+    test('with DPoP: a reuse with the key of the first use gets the same pair; another key, or none, invalid_grant, nothing revoked', async () => {
+      const first = await f.codeTokens(graced);
+      const [k1, k2] = [await proofKey(), await proofKey()];
+      const htu = `${f.server.url}/oauth/2.0/token`;
+      const withProof = async (key?: ProofKey) =>
+        fetch(htu, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(graced.clientId, graced.clientSecret), ...(key === undefined ? {} : { dpop: await makeProof(key, { htu }) }) },
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }),
+        });
+      const used = await withProof(k1);
+      assert.equal(used.status, 200);
+      const answer = await used.text();
+      assert.equal((JSON.parse(answer) as TokenJson).token_type, 'DPoP');
+      for (const key of [k2, undefined]) {
+        const refused = await withProof(key);
+        assert.equal(refused.status, 400);
+        assert.deepEqual(await refused.json(), f.errorBody('invalid_grant', 'refresh_token was used with another DPoP key: its tokens are bound to that key'));
+      }
+      const again = await withProof(k1);
+      assert.equal(again.status, 200);
+      assert.equal(await again.text(), answer);
+      assert.equal(await isActive((JSON.parse(answer) as TokenJson).access_token), true, 'nothing was revoked');
     });
 
     test('a reuse within the window answers 200 with exactly the same pair, and nothing is revoked', async () => {
