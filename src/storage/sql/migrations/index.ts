@@ -20,8 +20,8 @@ import * as dpop from './2026-12-01-31-dpop.js';
 import * as clientJwtAuth from './2026-12-01-32-client-jwt-auth.js';
 import * as par from './2026-12-01-33-par.js';
 import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
-import * as registration from './2026-12-01-40-registration.js';
 import * as refreshGrace from './2026-12-01-35-refresh-grace.js';
+import * as registration from './2026-12-01-40-registration.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -40,6 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-32-client-jwt-auth': clientJwtAuth,
   '2026-12-01-33-par': par,
   '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
-  '2026-12-01-40-registration': registration,
   '2026-12-01-35-refresh-grace': refreshGrace,
+  '2026-12-01-40-registration': registration,
 };
