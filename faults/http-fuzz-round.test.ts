@@ -11,7 +11,7 @@
  * 500; the marker never unescaped in HTML nor raw in any header; every JSON
  * error a SPEC §4 error (`error` in the table, `error_description`,
  * `error_uri`), every admin API error RFC 9457 problem+json (SPEC §10).
- * Bounded: 20,000 requests (or 240 s), 20 at a time, on loopback, seeded.
+ * Bounded: 20,000 requests, all of which must be sent (within 170 s), 20 at a time, on loopback, seeded.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -25,7 +25,8 @@ import { startServer, type TestServer } from '../test/helpers/server.js';
 
 const TOTAL = 20_000;
 const CONCURRENCY = 20;
-const DEADLINE_MS = 240_000;
+// The whole 20,000 must be sent; the bound keeps a stuck server from holding the run past ~3 minutes.
+const DEADLINE_MS = 170_000;
 const MARKER = 'ghrz';
 const REDIRECT = 'https://app.example.com/cb';
 const LOGOUT_REDIRECT = 'https://app.example.com/bye';
@@ -273,7 +274,7 @@ describe('HTTP fuzz of this round: OIDC, admin API, DPoP headers, client asserti
     const base = new URL(server.url);
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const next = generator(rng(0x18f022), fixtures);
-    const counts = { sent: 0, refusedByClient: 0, transportErrors: 0, byStatus: new Map<number, number>(), oauthErrors: 0, problems: 0, html: 0, byRow: new Map<string, number>() };
+    const counts = { sent: 0, refusedByClient: 0, transportErrors: 0, byStatus: new Map<number, number>(), oauthErrors: 0, problems: 0, html: 0, byRow: new Map<string, number>(), rowMs: new Map<string, number>() };
     const failures: string[] = [];
     const started = Date.now();
 
@@ -322,7 +323,9 @@ describe('HTTP fuzz of this round: OIDC, admin API, DPoP headers, client asserti
         const req = next();
         const row = ROWS.find((r) => req.path.startsWith(r.path.replace(/APPID|UID/, '')))?.path ?? 'other';
         counts.byRow.set(row, (counts.byRow.get(row) ?? 0) + 1);
+        const sentAt = Date.now();
         const answer = await send(base, agent, req);
+        counts.rowMs.set(`${row} ${req.method}`, (counts.rowMs.get(`${row} ${req.method}`) ?? 0) + Date.now() - sentAt);
         if (answer instanceof Error) {
           if ((answer as NodeJS.ErrnoException).code?.startsWith('ERR_')) counts.refusedByClient++;
           else counts.transportErrors++;
@@ -338,10 +341,12 @@ describe('HTTP fuzz of this round: OIDC, admin API, DPoP headers, client asserti
     const statuses = [...counts.byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status}:${n}`).join(' ');
     t.diagnostic(`round fuzz: ${counts.sent} requests in ${seconds.toFixed(1)} s (${Math.round(counts.sent / seconds)}/s) over ${ROWS.length} rows; ${counts.refusedByClient} refused by the client library, ${counts.transportErrors} transport errors`);
     t.diagnostic(`round fuzz: statuses ${statuses}; ${counts.oauthErrors} SPEC §4 JSON errors and ${counts.problems} RFC 9457 problems checked, ${counts.html} HTML pages scanned for the marker; ${failures.length} failures`);
+    const slowest = [...counts.rowMs].sort(([, a], [, b]) => b - a).slice(0, 8).map(([row, ms]) => `${row} ${(ms / 1000).toFixed(1)} s`).join(', ');
+    t.diagnostic(`round fuzz: time spent waiting, by row and method (slowest first): ${slowest}`);
     assert.deepEqual(failures.slice(0, 20), []);
     assert.equal((await fetch(`${server.url}/health`)).status, 200);
-    // As test/security/http-fuzz.test.ts: the target is TOTAL; a machine too busy to send it in time must still send a quarter.
-    assert.ok(counts.sent >= TOTAL / 4, `only ${counts.sent} requests were sent within ${DEADLINE_MS / 1000} s`);
+    // Issue 18: at least 20,000 requests (about 25 s on a quiet machine, ~900/s).
+    assert.ok(counts.sent >= TOTAL, `only ${counts.sent} requests were sent within ${DEADLINE_MS / 1000} s`);
     assert.ok(counts.transportErrors <= counts.sent / 100, `${counts.transportErrors} transport errors`);
   });
 });

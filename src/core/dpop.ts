@@ -107,7 +107,10 @@ export async function checkProof(deps: DpopDeps, request: ProofRequest): Promise
   if (!nonEmptyString(payload['jti'])) throw proofError('the DPoP proof has no jti claim');
   if (payload['htm'] !== htm) throw proofError(`the DPoP proof's htm does not match the request method ${htm}`);
   const claimedUri = typeof payload['htu'] === 'string' ? normaliseHtu(payload['htu']) : undefined;
-  if (claimedUri === undefined || claimedUri !== normaliseHtu(htu)) throw proofError(`the DPoP proof's htu does not match ${htu}`);
+  const expectedUri = normaliseHtu(htu);
+  // The description names the URI in its normalised (percent-encoded) form: it reaches the
+  // WWW-Authenticate challenge, where the raw request path (`<`, `"`, …) must not (RFC 6750 §3).
+  if (claimedUri === undefined || claimedUri !== expectedUri) throw proofError(`the DPoP proof's htu does not match ${expectedUri ?? 'this request'}`);
   const iat = payload['iat'];
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw proofError('the DPoP proof has no numeric iat claim');
   const nowSeconds = deps.now / 1000;

@@ -86,6 +86,16 @@ describe('DPoP proof checks (RFC 9449 §4.3)', () => {
     );
   });
 
+  it('names the expected htu percent-encoded, never the raw request path: the description reaches WWW-Authenticate (RFC 6750 §3)', async () => {
+    const key = await proofKey();
+    const raw = 'https://gatehouse.example/admin/v1/users/<x onerror="1">/disable';
+    await rejects(
+      checkProof(deps(), { header: await makeProof(key, { htu: HTU }), htm: 'POST', htu: raw }),
+      'invalid_dpop_proof',
+      "the DPoP proof's htu does not match https://gatehouse.example/admin/v1/users/%3Cx%20onerror=%221%22%3E/disable",
+    );
+  });
+
   it('refuses a stale iat and a future iat (±60 s)', async () => {
     const key = await proofKey();
     const now = Date.now();
