@@ -1,10 +1,10 @@
 /**
  * The HTTP fuzz of this round's endpoints (issue 18 item 6): OpenID Connect
  * (authorize with its parameters, userinfo, logout, JWKS, discovery), the
- * admin API (every route, JSON bodies), and what other branches are adding —
- * DPoP headers, client_assertion parameters, /oauth/2.0/par and
- * /oauth/2.0/register — sent anyway: until they exist they must be answered
- * with a SPEC-shaped 4xx, never a 5xx.
+ * admin API (every route, JSON bodies), DPoP headers, client_assertion
+ * parameters, /oauth/2.0/par and /oauth/2.0/register (this server runs with
+ * registration off, so register rows mostly meet the disabled endpoint).
+ * Whatever is sent, the answer is SPEC-shaped, never a 5xx.
  *
  * Adding an endpoint is adding a row to ROWS: its path, methods, parameter
  * names, how it authenticates and what body it takes. Every answer: below
