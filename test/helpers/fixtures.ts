@@ -46,19 +46,10 @@ export function makeApp(overrides: Partial<App> & { secret?: string } = {}): { a
     disabled: false,
     ownerUid: null,
     createdAt: T0,
-    subjectType: 'public',
-    idTokenAlg: 'RS256',
+    // What a new app gets (one list: core/model.ts), with arrays of its own.
+    ...APP_DEFAULTS,
     postLogoutRedirectUris: [],
-    backchannelLogoutUri: null,
-    requireDpop: false,
-    tokenEndpointAuthMethod: null,
-    jwks: null,
-    jwksUri: null,
-    sealedSecret: null,
-    requirePar: false,
-    resources: [...APP_DEFAULTS.resources],
-    accessTokenFormat: APP_DEFAULTS.accessTokenFormat,
-    refreshGrace: APP_DEFAULTS.refreshGrace,
+    resources: [],
     ...fields,
   } as App;
   return { app, secret };
