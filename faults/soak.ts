@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { freePort } from '../test/helpers/server.js';
-import { gatehouse, serve } from '../test/scale/process.js';
+import { BUILT_CLI, gatehouse, serve } from '../test/scale/process.js';
 import { createTestSchema } from '../test/storage/pg-schema.js';
 import { mixedLoad, type LoadTarget } from './mixed-load.js';
 import { invalidTokens } from './helpers.js';
@@ -45,6 +45,10 @@ const PG_BASE = process.env['GATEHOUSE_TEST_DATABASE_URL'] ?? 'postgres://postgr
 interface Sample {
   t: number;
   rssMb: number;
+  /** RSS split as /proc/PID/status gives it: malloc and V8 (anon), mapped files (the binary, libraries), shared memory (SQLite's WAL index). */
+  rssAnonMb: number;
+  rssFileMb: number;
+  rssShmemMb: number;
   heapUsedMb: number;
   fds: number;
   lagP99Ms: number;
@@ -65,9 +69,10 @@ function slope(points: { t: number; y: number }[]): number {
 }
 const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(xs.length, 1);
 
-function rssMb(pid: number): number {
+function memory(pid: number): { rss: number; anon: number; file: number; shmem: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
+  const mb = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 102.4) / 10;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile'), shmem: mb('RssShmem') };
 }
 
 function metric(text: string, name: string): number {
@@ -93,7 +98,8 @@ async function soak(backend: 'sqlite' | 'postgres') {
   const client = JSON.parse(await gatehouse(['clients', 'create', '--name', 'Soak', '--root-domain', 'example.com', '--redirect-uri', redirectUri, '--scopes', 'basic,openid', '--json'], env)) as { client_id: string; client_secret: string };
   const person = { username: 'soak', password: 'correct horse battery' };
   await gatehouse(['users', 'create', '--username', person.username, '--password', person.password], env);
-  const server = await serve([], env, port, 120_000);
+  // The built server, as `npm start` runs it (its V8 flags included): RSS is what operators get.
+  const server = await serve([], env, port, 120_000, BUILT_CLI);
   const pid = server.child.pid!;
   const pgClient = schema ? new pg.Client({ connectionString: schema.url }) : undefined;
   await pgClient?.connect();
@@ -135,9 +141,13 @@ async function soak(backend: 'sqlite' | 'postgres') {
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       const requests = [...metrics.matchAll(/^gatehouse_http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
       const { bytes, rows } = await dbSize();
+      const mem = memory(pid);
       const sample: Sample = {
         t: Math.round((Date.now() - started) / 1000),
-        rssMb: Math.round(rssMb(pid) * 10) / 10,
+        rssMb: mem.rss,
+        rssAnonMb: mem.anon,
+        rssFileMb: mem.file,
+        rssShmemMb: mem.shmem,
         heapUsedMb: Math.round(metric(metrics, 'gatehouse_nodejs_heap_size_used_bytes') / 104857.6) / 10,
         fds: readdirSync(`/proc/${pid}/fd`).length,
         lagP99Ms: Math.round(metric(metrics, 'gatehouse_nodejs_eventloop_lag_p99_seconds') * 1e4) / 10,
@@ -147,7 +157,7 @@ async function soak(backend: 'sqlite' | 'postgres') {
         requests,
       };
       samples.push(sample);
-      console.log(`[${backend}] t=${sample.t}s rss=${sample.rssMb}MB heap=${sample.heapUsedMb}MB fds=${sample.fds} lag p99=${sample.lagP99Ms}ms max=${sample.lagMaxMs}ms db=${(bytes / 1048576).toFixed(1)}MB tokens=${rows} requests=${requests}`);
+      console.log(`[${backend}] t=${sample.t}s rss=${sample.rssMb}MB (anon ${sample.rssAnonMb} file ${sample.rssFileMb} shmem ${sample.rssShmemMb}) heap=${sample.heapUsedMb}MB fds=${sample.fds} lag p99=${sample.lagP99Ms}ms max=${sample.lagMaxMs}ms db=${(bytes / 1048576).toFixed(1)}MB tokens=${rows} requests=${requests}`);
     }
   })();
   const [{ tally, answered }] = await Promise.all([loadPromise, sampler]);
@@ -180,6 +190,8 @@ async function soak(backend: 'sqlite' | 'postgres') {
   });
   const rss = floorAndPeak((s) => s.rssMb);
   const heap = floorAndPeak((s) => s.heapUsedMb);
+  // Where RSS lives (reported, not judged): a rise in anon beside a flat V8 heap is the native allocator's.
+  const parts = { anon: floorAndPeak((s) => s.rssAnonMb), file: floorAndPeak((s) => s.rssFileMb), shmem: floorAndPeak((s) => s.rssShmemMb) };
   const fds = floorAndPeak((s) => s.fds);
   const lag = { first: median(firstThird.map((s) => s.lagP99Ms)), last: median(lastThird.map((s) => s.lagP99Ms)) };
   // Bytes the database grew by per token row written, in the first and the last third: the
@@ -212,11 +224,14 @@ async function soak(backend: 'sqlite' | 'postgres') {
     unexpected: tally.unexpected,
     errorLines: errorLines.slice(0, 20),
     checks,
+    rssParts: parts,
+    mallocArenaMax: process.env['MALLOC_ARENA_MAX'] ?? null,
     samples,
   };
   const out = values.out ? values.out.replace('BACKEND', backend) : join(tmpdir(), `soak-${backend}.json`);
   writeFileSync(out, JSON.stringify(verdict, null, 2));
   console.log(`\n[${backend}] ${MINUTES} min, ${WORKERS} workers: ${tally.total} requests (${verdict.perSecond}/s) ${JSON.stringify(byStatus)}`);
+  for (const [part, v] of Object.entries(parts)) console.log(`[${backend}] rss ${part}: floor ${v.floorFirst} → ${v.floorLast} MB, peak ${v.peakFirst} → ${v.peakLast} MB`);
   for (const [check, ok] of Object.entries(checks)) console.log(`[${backend}] ${ok ? 'ok  ' : 'FAIL'} ${check}`);
   if (tally.unexpected.length > 0) console.log(`[${backend}] unexpected:\n  ${tally.unexpected.join('\n  ')}`);
   if (errorLines.length > 0) console.log(`[${backend}] server errors:\n  ${errorLines.slice(0, 5).join('\n  ')}`);
