@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * Where a server's CPU went, from a V8 profile that `BENCH_CPU_PROF=DIR npm run bench`
+ * (or `node --cpu-prof`) wrote: self time by area (Node's HTTP, Fastify, pino, SQLite,
+ * Gatehouse's own layers, GC, idle) and the top functions, as shares of the busy time.
+ *
+ *   node bench/profile-summary.mjs DIR/CPU.….cpuprofile [--top 25] [--callers NAME]
+ *
+ * --callers NAME: for the functions called NAME, their self time by the nearest caller in
+ * Gatehouse's own code (dist/), to say which query or step spends it.
+ *
+ * A .cpuprofile is Chrome DevTools' JSON: nodes (a call tree, each with its function and
+ * its children) and, per sample, the node that was on top with the time since the last one.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' } } });
+if (positionals.length === 0) {
+  console.error('usage: node bench/profile-summary.mjs FILE.cpuprofile [--top N]');
+  process.exit(2);
+}
+
+/** The area a frame belongs to, from its script URL (first match wins). */
+const AREAS = [
+  [/^\(garbage collector\)$/, 'GC', 'name'],
+  [/^\(idle\)$/, 'idle', 'name'],
+  [/^\(program\)$/, 'V8/native (program)', 'name'],
+  [/node_modules\/fastify|node_modules\/find-my-way|node_modules\/light-my-request|node_modules\/avvio/, 'Fastify'],
+  [/node_modules\/pino|node_modules\/sonic-boom|node_modules\/fast-json-stringify|node_modules\/fast-redact/, 'pino / serializers'],
+  [/node_modules\/better-sqlite3/, 'SQLite (better-sqlite3)'],
+  [/node_modules\/kysely/, 'Kysely'],
+  [/node_modules\/pg|node_modules\/pg-protocol|node_modules\/pg-pool/, 'pg'],
+  [/node_modules\/jose/, 'jose'],
+  [/node_modules\/prom-client/, 'prom-client'],
+  [/node_modules\//, 'other packages'],
+  [/dist\/storage\//, 'Gatehouse storage'],
+  [/dist\/core\//, 'Gatehouse core'],
+  [/dist\/http\//, 'Gatehouse http'],
+  [/dist\//, 'Gatehouse (other)'],
+  [/^node:internal\/(http|_http)|node:_http|node:http/, 'node:http'],
+  [/^node:internal\/(stream|streams)|node:stream|node:net|node:internal\/net/, 'node:net / streams'],
+  [/^node:internal\/crypto|node:crypto/, 'node:crypto'],
+  [/^node:/, 'node (other)'],
+  [/^$/, 'native / builtins'],
+];
+
+function areaOf(frame) {
+  for (const [pattern, area, on] of AREAS) if (pattern.test(on === 'name' ? frame.functionName : frame.url)) return area;
+  return 'other';
+}
+
+for (const file of positionals) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const areas = new Map();
+  const functions = new Map();
+  let total = 0;
+  let idle = 0;
+  for (const [id, micros] of self) {
+    const frame = byId.get(id).callFrame;
+    const area = areaOf(frame);
+    if (area === 'idle') {
+      idle += micros;
+      continue;
+    }
+    total += micros;
+    areas.set(area, (areas.get(area) ?? 0) + micros);
+    const key = `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + micros);
+  }
+  const pct = (micros) => `${((100 * micros) / total).toFixed(1).padStart(5)} %`;
+  console.log(`${file}\nbusy ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s\n\nby area (self time, share of busy):`);
+  for (const [area, micros] of [...areas].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(micros)}  ${area}`);
+  console.log(`\ntop ${values.top} functions (self time):`);
+  for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`  ${pct(micros)}  ${name}`);
+  if (values.callers !== undefined) {
+    const parent = new Map();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    const owners = new Map();
+    for (const [id, micros] of self) {
+      if (byId.get(id).callFrame.functionName !== values.callers) continue;
+      let at = parent.get(id);
+      while (at !== undefined && !/\/dist\/(core|http|storage|jobs)\//.test(byId.get(at).callFrame.url)) at = parent.get(at);
+      const frame = at === undefined ? undefined : byId.get(at).callFrame;
+      const key = frame === undefined ? '(no Gatehouse caller)' : `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/dist\//, 'dist/')}:${frame.lineNumber + 1}`;
+      owners.set(key, (owners.get(key) ?? 0) + micros);
+    }
+    console.log(`\n${values.callers}: self time by nearest Gatehouse caller:`);
+    for (const [key, micros] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`  ${pct(micros)}  ${key}`);
+  }
+  console.log('');
+}
