@@ -12,6 +12,7 @@ import { CachedAppStore } from '../cached-apps.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqliteCodeStore } from './sqlite-codes.js';
+import { preparingOnce } from './statement-cache.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
@@ -77,7 +78,7 @@ function openSqlite(url: string): OpenedDatabase {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(raw) }) });
   const dataVersion = raw.prepare<[], { data_version: number }>('PRAGMA data_version');
   let seenVersion = -1;
   // PRAGMA data_version costs a statement step: ask once per event-loop turn, not per
