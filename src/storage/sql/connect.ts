@@ -13,6 +13,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqliteCodeStore } from './sqlite-codes.js';
 import { preparingOnce } from './statement-cache.js';
+import { SqliteConsentStore, SqliteUserStore } from './sqlite-reads.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
@@ -98,6 +99,8 @@ function openSqlite(url: string): OpenedDatabase {
   };
   let tokens: SqliteTokenStore | undefined;
   let codes: SqliteCodeStore | undefined;
+  let users: SqliteUserStore | undefined;
+  let consents: SqliteConsentStore | undefined;
   // One write transaction per event-loop turn, shared by the token and code stores.
   let writer: SqliteTurnWriter | undefined;
   const apps = new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere });
@@ -107,9 +110,16 @@ function openSqlite(url: string): OpenedDatabase {
   });
   const stores: Stores = {
     apps,
-    users: new SqlUserStore(db),
+    // Built on first use, like tokens: prepared statements need the migrated tables.
+    get users() {
+      users ??= new SqliteUserStore(db, raw);
+      return users;
+    },
     scopes: new SqlScopeStore(db),
-    consents: new SqlConsentStore(db),
+    get consents() {
+      consents ??= new SqliteConsentStore(db, raw);
+      return consents;
+    },
     // Built on first use, like tokens: prepared statements need the migrated table.
     get codes() {
       codes ??= new SqliteCodeStore(raw, (writer ??= new SqliteTurnWriter(raw)));

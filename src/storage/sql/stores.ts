@@ -8,7 +8,7 @@ import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, T
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
 import { appFromRow, appPatchToRow, appToRow, codeFromRow, resourcesToColumn, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
-import type { Database, UsersTable } from './schema.js';
+import type { ConsentsTable, Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -124,12 +124,16 @@ export class SqlScopeStore implements ScopeStore {
   }
 }
 
+export function consentFromRow(row: Selectable<ConsentsTable>): Consent {
+  return { uid: row.uid, clientId: row.client_id, scope: row.scope === '' ? [] : row.scope.split(' ') };
+}
+
 export class SqlConsentStore implements ConsentStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findConsent(uid: string, clientId: string): Promise<Consent | undefined> {
     const row = await this.db.selectFrom('consents').selectAll().where('uid', '=', uid).where('client_id', '=', clientId).executeTakeFirst();
-    return row && { uid: row.uid, clientId: row.client_id, scope: row.scope === '' ? [] : row.scope.split(' ') };
+    return row && consentFromRow(row);
   }
 
   async saveConsent(consent: Consent, now: number): Promise<void> {
@@ -161,7 +165,7 @@ export class SqlConsentStore implements ConsentStore {
 
   async listConsents(uid: string): Promise<Consent[]> {
     const rows = await this.db.selectFrom('consents').selectAll().where('uid', '=', uid).orderBy('updated_at', 'desc').execute();
-    return rows.map((row) => ({ uid: row.uid, clientId: row.client_id, scope: row.scope === '' ? [] : row.scope.split(' ') }));
+    return rows.map(consentFromRow);
   }
 
   async deleteConsent(uid: string, clientId: string): Promise<void> {
