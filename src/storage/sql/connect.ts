@@ -19,7 +19,7 @@ import { SqliteTurnWriter } from './sqlite-turn-writer.js';
 import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
 import { SqlDeviceStore } from './devices.js';
 import { SqlAuditStore } from './audit.js';
-import { SqlReplayCache } from './replays.js';
+import { SqliteReplayCache, SqlReplayCache } from './replays.js';
 import type { Change } from '../../core/audit.js';
 import { SqlLogoutOutbox, SqlSessionAppStore } from './logout.js';
 import { SqlInitialAccessTokenStore } from './registration-tokens.js';
@@ -101,6 +101,7 @@ function openSqlite(url: string): OpenedDatabase {
   let codes: SqliteCodeStore | undefined;
   let users: SqliteUserStore | undefined;
   let consents: SqliteConsentStore | undefined;
+  let replays: SqliteReplayCache | undefined;
   // One write transaction per event-loop turn, shared by the token and code stores.
   let writer: SqliteTurnWriter | undefined;
   const apps = new CachedAppStore(new SqlAppStore(db), { ttlMs: 60_000, changedElsewhere });
@@ -128,7 +129,10 @@ function openSqlite(url: string): OpenedDatabase {
     devices: new SqlDeviceStore(db),
     sessionApps: new SqlSessionAppStore(db),
     logouts: new SqlLogoutOutbox(db),
-    replays: new SqlReplayCache(db),
+    get replays() {
+      replays ??= new SqliteReplayCache(db, raw, (writer ??= new SqliteTurnWriter(raw)));
+      return replays;
+    },
     registrationTokens: new SqlInitialAccessTokenStore(db),
     pushedRequests: new SqlPushedRequestStore(db),
     // Built on first use: the tokens table exists only once migrations ran.
