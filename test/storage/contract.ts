@@ -328,6 +328,18 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
           assert.equal(found.filter((token) => token?.kind === 'access').length, 100);
         }
       });
+      it('answers reads asked in one turn each with its own token: the same id twice, a missing id, a revoked one', async () => {
+        const tokens = Array.from({ length: 5 }, (_, i) => newToken({ scope: [`s${i}`] }));
+        const ids = await s.tokens.issueTokens(tokens);
+        await s.tokens.revokeToken(ids[2]!, T0 + 5);
+        const missing = nextId(T0 + DAY);
+        const asked = [ids[3]!, missing, ids[0]!, ids[3]!, ids[2]!, ids[4]!, ids[1]!];
+        const found = await Promise.all(asked.map((id) => s.tokens.findToken(id)));
+        assert.deepEqual(
+          found.map((token) => token && [token.id, token.scope[0], token.revokedAt]),
+          [[ids[3], 's3', null], undefined, [ids[0], 's0', null], [ids[3], 's3', null], [ids[2], 's2', T0 + 5], [ids[4], 's4', null], [ids[1], 's1', null]],
+        );
+      });
       it('keeps the DPoP binding (jkt) of a bound token, and null for a Bearer one issued in the same turn', async () => {
         const bound = newToken({ jkt: 'thumbprint-of-the-proof-key' });
         const refresh = newToken({ kind: 'refresh', jkt: 'thumbprint-of-the-proof-key' });
