@@ -136,6 +136,21 @@ describe('DPoP proof checks (RFC 9449 §4.3)', () => {
     await rejects(checkProof(deps(), { header, htm: 'POST', htu: HTU }), 'invalid_dpop_proof', 'the DPoP proof is invalid: its signature does not verify with the key in its jwk header');
   });
 
+  it('checks every proof of a kept key: a good proof, then a forged one under the same jwk, then a good one again', async () => {
+    const key = await proofKey();
+    const other = await proofKey();
+    assert.deepEqual(await checkProof(deps(), { header: await makeProof(key, { htu: HTU }), htm: 'POST', htu: HTU }), { jkt: key.jkt });
+    const forged = await makeProof(other, { htu: HTU, header: { jwk: key.publicJwk } });
+    await rejects(checkProof(deps(), { header: forged, htm: 'POST', htu: HTU }), 'invalid_dpop_proof', 'the DPoP proof is invalid: its signature does not verify with the key in its jwk header');
+    assert.deepEqual(await checkProof(deps(), { header: await makeProof(key, { htu: HTU }), htm: 'POST', htu: HTU }), { jkt: key.jkt });
+    // The same jwk under a use jose refuses is refused each time, not kept.
+    const misused = { ...key.publicJwk, use: 'enc' };
+    for (let i = 0; i < 2; i++) {
+      const header = await makeProof(key, { htu: HTU, header: { jwk: misused } });
+      await rejects(checkProof(deps(), { header, htm: 'POST', htu: HTU }), 'invalid_dpop_proof', /^the DPoP proof is invalid: /);
+    }
+  });
+
   it('refuses a wrong typ, a missing jti, garbage, and two DPoP headers', async () => {
     const key = await proofKey();
     const check = (header: string) => checkProof(deps(), { header, htm: 'POST', htu: HTU });

@@ -30,6 +30,28 @@ function describe(error: unknown): string {
   }
 }
 
+/**
+ * A client signs all its proofs with one key (RFC 9449 §2), so the key jose imports from
+ * a proof's `jwk` header, and its thumbprint, are kept per (alg, jwk): importing the JWK was
+ * the largest single cost of a DPoP request after the signature check (docs/performance.md).
+ * The entry is exactly what EmbeddedJWK answers for that header (its checks depend on
+ * nothing else); a refused key is not kept. At most KEPT keys, the oldest dropped first.
+ */
+const KEPT = 1024;
+const keys = new Map<string, { key: ReturnType<typeof EmbeddedJWK>; jkt: Promise<string> }>();
+
+function embedded(header: ReturnType<typeof decodeProtectedHeader>): { key: ReturnType<typeof EmbeddedJWK>; jkt: Promise<string> } {
+  const id = `${header.alg}\u0000${JSON.stringify(header.jwk)}`;
+  let entry = keys.get(id);
+  if (entry === undefined) {
+    entry = { key: EmbeddedJWK(header), jkt: calculateJwkThumbprint(header.jwk as JWK, 'sha256') };
+    if (keys.size >= KEPT) keys.delete(keys.keys().next().value!);
+    keys.set(id, entry);
+    Promise.all([entry.key, entry.jkt]).catch(() => keys.delete(id));
+  }
+  return entry;
+}
+
 export const joseProofSignature: ProofSignature = {
   async verify(proof: string): Promise<SignedProof> {
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -46,9 +68,10 @@ export const joseProofSignature: ProofSignature = {
     if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new ProofRejected('its jwk header must be a public JWK');
     // §4.3 item 5: a public key; a proof that carries private material is refused outright, not just ignored.
     if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new ProofRejected('its jwk header must not contain a private or symmetric key');
+    const kept = embedded(header);
     let payloadBytes: Uint8Array;
     try {
-      ({ payload: payloadBytes } = await compactVerify(proof, EmbeddedJWK, { algorithms: ALLOWED }));
+      ({ payload: payloadBytes } = await compactVerify(proof, () => kept.key, { algorithms: ALLOWED }));
     } catch (error) {
       throw new ProofRejected(describe(error));
     }
@@ -59,6 +82,6 @@ export const joseProofSignature: ProofSignature = {
       throw new ProofRejected('its payload is not JSON');
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ProofRejected('its payload is not a JSON object');
-    return { payload: payload as Record<string, unknown>, jkt: await calculateJwkThumbprint(jwk as JWK, 'sha256') };
+    return { payload: payload as Record<string, unknown>, jkt: await kept.jkt };
   },
 };
