@@ -49,8 +49,13 @@ const PEERS = (env.BENCH_PEERS ?? 'raw-http,fastify-raw,oidc-provider,node-oauth
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
 const PG_URL = env.GATEHOUSE_BENCH_DATABASE_URL || undefined;
 const pass = (name) => ONLY === undefined || ONLY.has(name);
-/** The sender-constrained rows (issue 17): client credentials with a DPoP proof, with private_key_jwt, and issuing a JWT access token. */
-const CONSTRAINED = ['token + DPoP', 'token + private_key_jwt', 'token (JWT access token)'];
+/**
+ * The sender-constrained rows (issue 17): client credentials with a DPoP proof, with private_key_jwt, and
+ * issuing a JWT access token (RFC 9068), signed with the app's alg: ES256, and RS256 whose one signature
+ * per request is the row's floor (bench/sign.mjs).
+ */
+const JWT_ROW = (alg) => `token (JWT access token, ${alg})`;
+const CONSTRAINED = ['token + DPoP', 'token + private_key_jwt', JWT_ROW('ES256'), JWT_ROW('RS256')];
 const ALL = env.BENCH_ENDPOINTS
   ? env.BENCH_ENDPOINTS.split(',').map((e) => e.trim())
   : ['token', 'introspect', 'getLoggedInUser', 'code exchange', 'refresh', 'code exchange + openid', ...CONSTRAINED];
@@ -298,8 +303,13 @@ function seed(databaseUrl, openidAlgs = []) {
 function seedConstrained(databaseUrl, key) {
   const made = (args) => JSON.parse(cli(databaseUrl, ['clients', 'create', '--root-domain', 'example.com', '--grant-types', 'client_credentials', '--scopes', 'basic', ...args, '--json']));
   const pkjwt = made(['--name', 'bench private_key_jwt', '--token-endpoint-auth-method', 'private_key_jwt', '--jwks', JSON.stringify({ keys: [key.publicJwk] })]);
-  const jwt = made(['--name', 'bench jwt', '--access-token-format', 'jwt']);
-  return { pkjwt: { clientId: pkjwt.client_id }, jwt: { clientId: jwt.client_id, clientSecret: jwt.client_secret } };
+  const jwt = Object.fromEntries(
+    ['ES256', 'RS256'].map((alg) => {
+      const made1 = made(['--name', `bench jwt ${alg}`, '--access-token-format', 'jwt', '--id-token-alg', alg]);
+      return [alg, { clientId: made1.client_id, clientSecret: made1.client_secret }];
+    }),
+  );
+  return { pkjwt: { clientId: pkjwt.client_id }, jwt };
 }
 
 function startGatehouse(databaseUrl, logLevel, label) {
@@ -393,13 +403,15 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
         const prefix = `${body}&client_id=${extra.pkjwt.clientId}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
         await signedRow('token + private_key_jwt', (count) => clientAssertions(key, extra.pkjwt.clientId, tokenUrl, count), { BENCH_BODY: prefix }, 'Bearer');
       }
-      if (constrained.includes('token (JWT access token)')) {
-        const jwtAuth = basic(extra.jwt.clientId, extra.jwt.clientSecret);
+      for (const alg of ['ES256', 'RS256']) {
+        if (!constrained.includes(JWT_ROW(alg))) continue;
+        const jwtAuth = basic(extra.jwt[alg].clientId, extra.jwt[alg].clientSecret);
         const jwtIssue = async () => {
           const r = await post(tokenUrl, jwtAuth, body);
-          if (r.status !== 200 || r.json?.access_token?.split('.').length !== 3) throw new Error(`token (JWT): HTTP ${r.status} ${r.text.slice(0, 200)}`);
+          const header = r.json?.access_token?.split('.').length === 3 ? JSON.parse(Buffer.from(r.json.access_token.split('.')[0], 'base64url').toString()) : undefined;
+          if (r.status !== 200 || header?.alg !== alg || header?.typ !== 'at+jwt') throw new Error(`${JWT_ROW(alg)}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
         };
-        await measure(row('token (JWT access token)'), server, fixed(tokenUrl, 'POST', body, jwtAuth), jwtIssue);
+        await measure(row(JWT_ROW(alg)), server, fixed(tokenUrl, 'POST', body, jwtAuth), jwtIssue);
       }
     }
 
@@ -518,7 +530,7 @@ try {
   log(`results -> ${OUT}; ${PINNED ? `server on cpu ${SERVER_CPUS}, wrk on cpu ${LOAD_CPUS}` : 'unpinned'}; ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s`);
   if (pass('peers')) for (const peer of PEERS) await benchPeer(peer);
   if (pass('peers') && PEERS.includes('oidc-provider') && OPENID_WANTED.includes('RS256')) await benchPeerOpenid();
-  if (OPENID_WANTED.length > 0 && (pass('peers') || pass('gatehouse'))) {
+  if ((OPENID_WANTED.length > 0 || ALL.includes(JWT_ROW('RS256'))) && (pass('peers') || pass('gatehouse'))) {
     log(`what one signature costs (bench/sign.mjs, ${SERVER_CPUS === undefined ? 'unpinned' : `CPU ${SERVER_CPUS}`})`);
     signatures = measureSignatures(BENCH, SERVER_CPUS);
     for (const [alg, s] of Object.entries(signatures)) log(`  ${alg}: ${Object.entries(s.ways).map(([way, us]) => `${way} ${us.toFixed(1)} µs`).join(', ')}`);
@@ -559,7 +571,7 @@ const header = [
 const table = resultsTable(rows);
 const targets = targetsTable(rows, signatures);
 const openid = OPENID_WANTED.length > 0 ? `\n## id_tokens (issue 13): code exchange with openid, and what one signature costs\n\n${openidTable(rows, signatures)}\n` : '';
-const markdown = `# Benchmark results\n\n${header}\n\n## Measurements\n\n${table}\n${openid}\n## Targets (issues 7 and 17)\n\n${targets}\n`;
+const markdown = `# Benchmark results\n\n${header}\n\n## Measurements\n\n${table}\n${openid}\n## Targets (issue 17)\n\n${targets}\n`;
 writeFileSync(join(OUT, 'summary.md'), markdown);
 writeFileSync(join(OUT, 'rows.json'), JSON.stringify(rows, null, 2));
 if (signatures) writeFileSync(join(OUT, 'signatures.json'), JSON.stringify(signatures, null, 2));
