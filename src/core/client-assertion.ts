@@ -80,8 +80,21 @@ function describeJoseFailure(error: unknown): string {
   return 'client_assertion is not a valid JWT';
 }
 
-/** jose's own key selection over the app's keys only: kid, kty and alg pick; nothing is fetched. */
-const localSet = (jwks: ClientJwks) => createLocalJWKSet(jwks as JSONWebKeySet);
+/**
+ * jose's own key selection over the app's keys only: kid, kty and alg pick; nothing is fetched.
+ * One set per key-set object (the cached app's `jwks`, a fetched jwks_uri document): jose
+ * imports a key once per set, and a set made per request imported it on every assertion.
+ * A changed key set is a new object, so it gets a new set.
+ */
+const localSets = new WeakMap<ClientJwks, ReturnType<typeof createLocalJWKSet>>();
+function localSet(jwks: ClientJwks): ReturnType<typeof createLocalJWKSet> {
+  let set = localSets.get(jwks);
+  if (set === undefined) {
+    set = createLocalJWKSet(jwks as JSONWebKeySet);
+    localSets.set(jwks, set);
+  }
+  return set;
+}
 
 async function verifyWithKeys(app: App, assertion: string, context: AssertionContext, options: Parameters<typeof jwtVerify>[2]): Promise<JWTVerifyResult> {
   const keysFor = async (refresh: boolean) => {
