@@ -15,7 +15,7 @@
  * row with a non-2xx answer or a socket error is marked INVALID.
  *
  * Knobs: BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (50),
- * BENCH_PEERS (raw-http,fastify-raw,oidc-provider,node-oauth2-server), BENCH_LIVE_TOKENS
+ * BENCH_PEERS (raw-http,durable-floor,fastify-raw,oidc-provider,node-oauth2-server), BENCH_LIVE_TOKENS
  * (1000000; 0 skips that pass), BENCH_LOG_LEVELS (info,warn), BENCH_SKIP_BUILD=1,
  * BENCH_ONLY (comma list of passes: peers,gatehouse,warn,million,postgres), BENCH_ENDPOINTS
  * (comma list; getLoggedInUser, code exchange and refresh go together; `code exchange + openid`
@@ -45,7 +45,7 @@ const WARMUP = Number(env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
 const LIVE_TOKENS = Number(env.BENCH_LIVE_TOKENS ?? 1_000_000);
 const LOG_LEVELS = (env.BENCH_LOG_LEVELS ?? 'info,warn').split(',').filter(Boolean);
-const PEERS = (env.BENCH_PEERS ?? 'raw-http,fastify-raw,oidc-provider,node-oauth2-server').split(',').filter(Boolean);
+const PEERS = (env.BENCH_PEERS ?? 'raw-http,durable-floor,fastify-raw,oidc-provider,node-oauth2-server').split(',').filter(Boolean);
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
 const PG_URL = env.GATEHOUSE_BENCH_DATABASE_URL || undefined;
 const pass = (name) => ONLY === undefined || ONLY.has(name);
@@ -54,7 +54,7 @@ const pass = (name) => ONLY === undefined || ONLY.has(name);
  * issuing a JWT access token (RFC 9068), signed with the app's alg: ES256, and RS256 whose one signature
  * per request is the row's floor (bench/sign.mjs).
  */
-const JWT_ROW = (alg) => `token (JWT access token, ${alg})`;
+const JWT_ROW = (alg) => `token + JWT access token (${alg})`;
 const CONSTRAINED = ['token + DPoP', 'token + private_key_jwt', JWT_ROW('ES256'), JWT_ROW('RS256')];
 const ALL = env.BENCH_ENDPOINTS
   ? env.BENCH_ENDPOINTS.split(',').map((e) => e.trim())
@@ -177,6 +177,8 @@ const PEER_DEFS = {
   'fastify-raw': { file: 'fastify-raw.mjs', token: '/token', introspect: '/token/introspection' },
   'oidc-provider': { file: 'oidc-provider.mjs', token: '/token', introspect: '/token/introspection' },
   'node-oauth2-server': { file: 'node-oauth2-server.mjs', token: '/token', introspect: undefined },
+  // Gatehouse's own measuring stick, not a vendored peer: the least a durable token endpoint does (bench/floor.mjs).
+  'durable-floor': { file: '../floor.mjs', token: '/token', introspect: '/token/introspection' },
 };
 
 async function benchPeer(name, label = name) {

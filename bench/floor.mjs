@@ -1,0 +1,90 @@
+// The durable floor (issue 17): the least a durable token endpoint can do on this machine,
+// measured as a peer in the same run. Not a vendored peer and not Gatehouse: the design of
+// ../shared/PERFORMANCE-NOTES.md's last row written as plainly as it goes, plus the two things
+// no OAuth server can skip — checking the client's secret and answering its error shape.
+//
+// - Fastify 5 + @fastify/formbody (the notes' stack), no hooks, no log, no metrics.
+// - POST /token: HTTP Basic parsed, SHA-256 of the secret compared in constant time with the
+//   stored hash, 32 random bytes minted, their SHA-256 inserted under a growing integer id in
+//   a `tokens` table of better-sqlite3 (WAL, synchronous=NORMAL), the inserts of one
+//   event-loop turn in one transaction, each request answered after that commit.
+// - POST /token/introspection: the same client check, then the token's row read by id
+//   (prepared), its secret's hash compared, and the RFC 7662 answer.
+//
+// So a Gatehouse row over this one's req/s says what everything else Gatehouse does (the app
+// store and its cache, scope rules, the grant registry, the log line, metrics, request ids,
+// error mapping) costs, on the same core in the same minute.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Fastify from the peers' install (as fastify-raw), better-sqlite3 from Gatehouse's own.
+const peers = createRequire(join(import.meta.dirname, 'peers', 'package.json'));
+const root = createRequire(join(import.meta.dirname, '..', 'package.json'));
+const Fastify = peers('fastify');
+const formbody = peers('@fastify/formbody');
+const Database = root('better-sqlite3');
+
+const PORT = Number(process.env.PORT || 4110);
+const HOST = process.env.HOST || '127.0.0.1';
+const sha256 = (value) => createHash('sha256').update(value).digest();
+const CLIENT = { id: 'bench-client', secretHash: sha256('bench-secret') };
+
+const db = new Database(join(mkdtempSync(join(tmpdir(), 'gatehouse-floor-')), 'floor.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.exec('CREATE TABLE tokens (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
+const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)');
+const select = db.prepare('SELECT * FROM tokens WHERE id = ?');
+const begin = db.prepare('BEGIN IMMEDIATE');
+const commit = db.prepare('COMMIT');
+let lastId = 0;
+let waiting = [];
+function commitTurn() {
+  commit.run();
+  const answered = waiting;
+  waiting = [];
+  for (const done of answered) done();
+}
+
+function client(header) {
+  if (typeof header !== 'string' || !header.startsWith('Basic ')) return false;
+  const [id, secret] = Buffer.from(header.slice(6), 'base64').toString().split(':');
+  return id === CLIENT.id && secret !== undefined && timingSafeEqual(sha256(secret), CLIENT.secretHash);
+}
+
+const app = Fastify({ logger: false });
+await app.register(formbody);
+
+app.post('/token', (request, reply) => {
+  if (!client(request.headers.authorization)) return reply.code(401).send({ error: 'invalid_client' });
+  if (request.body?.grant_type !== 'client_credentials') return reply.code(400).send({ error: 'unsupported_grant_type' });
+  const now = Date.now();
+  const id = (lastId = Math.max(lastId + 1, now * 1024));
+  const secret = randomBytes(32).toString('base64url');
+  if (waiting.length === 0) {
+    begin.run();
+    setImmediate(commitTurn);
+  }
+  insert.run(id, sha256(secret), CLIENT.id, 'basic', now, now + 3_600_000);
+  waiting.push(() => reply.header('cache-control', 'no-store').send({ access_token: `${id}.${secret}`, token_type: 'Bearer', expires_in: 3600, scope: 'basic' }));
+  return reply;
+});
+
+app.post('/token/introspection', (request, reply) => {
+  if (!client(request.headers.authorization)) return reply.code(401).send({ error: 'invalid_client' });
+  const token = request.body?.token;
+  if (typeof token !== 'string') return reply.code(400).send({ error: 'invalid_request' });
+  const dot = token.indexOf('.');
+  const row = dot > 0 ? select.get(Number(token.slice(0, dot))) : undefined;
+  const active = row !== undefined && row.expires_at > Date.now() && timingSafeEqual(sha256(token.slice(dot + 1)), row.secret_hash);
+  reply.header('cache-control', 'no-store');
+  if (!active) return reply.send({ active: false });
+  return reply.send({ active: true, client_id: row.client_id, scope: row.scope, token_type: 'Bearer', exp: Math.floor(row.expires_at / 1000), iat: Math.floor(row.created_at / 1000) });
+});
+
+await app.listen({ port: PORT, host: HOST });
+console.log(`durable floor listening on http://${HOST}:${PORT}`);
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => app.close().then(() => process.exit(0)));
