@@ -322,7 +322,8 @@ function startGatehouse(databaseUrl, logLevel, label) {
     // BENCH_CPU_PROF=DIR: a V8 CPU profile of each Gatehouse server, for where the time goes.
     args: ['--max-semi-space-size=8', ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []), join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
     cwd: ROOT,
-    env: { NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: logLevel },
+    // As the `gatehouse` shebang and `npm start` run it (src/cli.ts): glibc's mmap threshold fixed.
+    env: { NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: logLevel, MALLOC_MMAP_THRESHOLD_: '131072' },
     logFile: join(OUT, `server-${label}.log`),
     cpus: SERVER_CPUS,
   });

@@ -1,8 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8
 /**
  * (The shebang caps V8's young generation at 8 MB a semi-space: peak memory
  * under sustained token load drops by ~16 MB at no measured throughput cost,
- * docs/performance.md. `npm start` passes the same flag.)
+ * docs/performance.md. And it fixes glibc's mmap threshold at 128 KiB: every
+ * password hash (scrypt, N=2^14, r=8) takes a 16 MiB buffer on a thread-pool
+ * thread; with glibc's default sliding threshold those buffers come to live in
+ * per-thread arenas that keep them after free, and RSS grew by tens of MB over
+ * a soak while the V8 heap stayed flat (docs/security.md). Fixed, each buffer
+ * is mapped and unmapped. `npm start` and deploy/gatehouse@.service set both.)
  *
  * The `gatehouse` command (SPEC §5): serve, migrate, clients, users, scopes.
  * Every subcommand reads the database from --database or GATEHOUSE_DATABASE_URL.

@@ -24,15 +24,15 @@ export async function gatehouse(args: string[], env: Record<string, string>): Pr
   return stdout;
 }
 
-/** The built CLI as `npm start` runs it (the soak measures memory as operators run the server). */
-export const BUILT_CLI = ['--max-semi-space-size=8', join(import.meta.dirname, '../../dist/cli.js')];
+/** The built CLI run as an executable, as `gatehouse serve` runs: its shebang's flags and environment apply (the soak measures memory as operators get it). */
+export const BUILT_CLI = [join(import.meta.dirname, '../../dist/cli.js')];
 
 /**
  * `timeoutMs`: how long to wait for /health (a loaded machine starts tsx slowly).
- * `entry`: node's arguments before `serve`: the TypeScript source by default, BUILT_CLI for the built one.
+ * `entry`: the command and its arguments before `serve`: the TypeScript source through tsx by default, BUILT_CLI for the built one.
  */
-export async function serve(args: string[], env: Record<string, string>, port: number, timeoutMs = 30_000, entry: string[] = ['--import', 'tsx', CLI]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), ...args], {
+export async function serve(args: string[], env: Record<string, string>, port: number, timeoutMs = 30_000, entry: string[] = [process.execPath, '--import', 'tsx', CLI]): Promise<ServeProcess> {
+  const child = spawn(entry[0]!, [...entry.slice(1), 'serve', '--host', '127.0.0.1', '--port', String(port), ...args], {
     env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
