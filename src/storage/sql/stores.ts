@@ -272,10 +272,7 @@ export class SqlTokenStore implements TokenStore {
   }
 
   private async readAll(ids: number[]): Promise<(TokenRecord | undefined)[]> {
-    const rows =
-      ids.length === 1
-        ? await this.db.selectFrom('tokens').selectAll().where('id', '=', ids[0]!).execute()
-        : await this.db.selectFrom('tokens').selectAll().where(sql<boolean>`id = any(${[...new Set(ids)]})`).execute();
+    const rows = await this.db.selectFrom('tokens').selectAll().where(sql<boolean>`id = any(${[...new Set(ids)]})`).execute();
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
     return ids.map((id) => {
       const row = byId.get(id);
