@@ -387,7 +387,7 @@ keys
 
 keys
   .command('retire <kid>')
-  .description('remove a previous key from the JWKS now (tokens it signed stop verifying)')
+  .description('remove a previous key from the JWKS now (tokens it signed stop verifying); a kid that starts with - goes after --: keys retire -- -AbC…')
   .addOption(databaseOption())
   .action(async (kid: string, options: { database?: string }) => {
     await withKeys(options, async (manager, audit) => {
