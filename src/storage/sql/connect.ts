@@ -16,7 +16,8 @@ import { preparingOnce } from './statement-cache.js';
 import { SqliteConsentStore, SqliteUserStore } from './sqlite-reads.js';
 import { SqliteTokenStore } from './sqlite-tokens.js';
 import { SqliteTurnWriter } from './sqlite-turn-writer.js';
-import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlTokenStore, SqlUserStore } from './stores.js';
+import { SqlAppStore, SqlCodeStore, SqlConsentStore, SqlScopeStore, SqlUserStore } from './stores.js';
+import { PgTokenStore } from './pg-tokens.js';
 import { SqlDeviceStore } from './devices.js';
 import { SqlAuditStore } from './audit.js';
 import { SqliteReplayCache, SqlReplayCache } from './replays.js';
@@ -167,7 +168,7 @@ function openPostgres(pg: typeof import('pg').default, url: string, options: Ope
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const apps = new CachedAppStore(new SqlAppStore(db), { ttlMs: options.appCacheTtlMs ?? 1_000 });
-  const tokens = new SqlTokenStore(db);
+  const tokens = new PgTokenStore(db, pool);
   const stores: Stores = {
     apps,
     users: new SqlUserStore(db),

@@ -205,7 +205,10 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
   };
 }
 
-export function tokenToRow(id: number, token: NewToken): Omit<TokenRow, 'revoked_at' | 'consumed_at'> {
+/** A token row as inserted: revoked_at and consumed_at start null. */
+export type NewTokenRow = Omit<TokenRow, 'revoked_at' | 'consumed_at'>;
+
+export function tokenToRow(id: number, token: NewToken): NewTokenRow {
   return {
     id,
     kind: token.kind,

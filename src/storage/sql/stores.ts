@@ -7,7 +7,7 @@ import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
 import { TurnBatcher } from '../turn-batcher.js';
-import { appFromRow, appPatchToRow, appToRow, codeFromRow, resourcesToColumn, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow } from './rows.js';
+import { appFromRow, appPatchToRow, appToRow, codeFromRow, resourcesToColumn, signInFromColumn, signInToColumn, tokenFromRow, tokenToRow, type NewTokenRow, type TokenRow } from './rows.js';
 import type { ConsentsTable, Database, UsersTable } from './schema.js';
 
 export class SqlAppStore implements AppStore {
@@ -246,18 +246,19 @@ export class SqlTokenStore implements TokenStore {
   private async insertAll(tokens: NewToken[]): Promise<number[]> {
     const ids = tokens.map((token) => nextId(token.createdAt));
     let pending = tokens.map((_, index) => index);
+    // An id already taken (two instances in one millisecond) is drawn again.
     while (pending.length > 0) {
-      const inserted = await this.db
-        .insertInto('tokens')
-        .values(pending.map((index) => tokenToRow(ids[index]!, tokens[index]!)))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .execute();
-      const done = new Set(inserted.map((row) => Number(row.id)));
+      const done = new Set(await this.insertRows(pending.map((index) => tokenToRow(ids[index]!, tokens[index]!))));
       pending = pending.filter((index) => !done.has(ids[index]!));
       for (const index of pending) ids[index] = nextId(tokens[index]!.createdAt);
     }
     return ids;
+  }
+
+  /** Inserts the rows whose id is free; returns the ids inserted. */
+  protected async insertRows(rows: NewTokenRow[]): Promise<number[]> {
+    const inserted = await this.db.insertInto('tokens').values(rows).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+    return inserted.map((row) => Number(row.id));
   }
 
   /**
@@ -272,12 +273,16 @@ export class SqlTokenStore implements TokenStore {
   }
 
   private async readAll(ids: number[]): Promise<(TokenRecord | undefined)[]> {
-    const rows = await this.db.selectFrom('tokens').selectAll().where(sql<boolean>`id = any(${[...new Set(ids)]})`).execute();
+    const rows = await this.selectRows([...new Set(ids)]);
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
     return ids.map((id) => {
       const row = byId.get(id);
       return row && tokenFromRow(row);
     });
+  }
+
+  protected selectRows(ids: number[]): Promise<TokenRow[]> {
+    return this.db.selectFrom('tokens').selectAll().where(sql<boolean>`id = any(${ids})`).execute();
   }
 
   async consumeRefreshToken(id: number, now: number): Promise<boolean> {
