@@ -26,6 +26,7 @@ import { runGc } from './jobs/gc.js';
 import { createInitialAccessToken, INITIAL_ACCESS_TOKEN_DEFAULTS } from './core/initial-access-tokens.js';
 import { isFirstProcess, isWorker, runPrimary } from './cluster.js';
 import { createInstance, createLogger } from './server.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { announceFirstRun } from './first-run-link.js';
 import { openDatabase, type OpenedDatabase } from './storage/sql/connect.js';
 import { openSigningKeys } from './storage/keys/index.js';
@@ -80,6 +81,8 @@ program
   .action(async (options: { database?: string; host?: string; port?: string; issuer?: string; workers?: string }) => {
     const config = loadConfig(options);
     const logger = createLogger(config);
+    // GATEHOUSE_HEAP_GROWING_PERCENT: peak memory against GC time (src/heap-growth.ts).
+    const heapGrowth = limitHeapGrowth(config.heapGrowingPercent);
     const workers = Number(options.workers ?? 1);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(options.workers)}`);
     if (workers > 1 && !isWorker()) {
@@ -88,7 +91,7 @@ program
     }
     const instance = await createInstance(config, { logger });
     const address = await instance.app.listen({ host: config.host, port: config.port });
-    logger.info({ address, issuer: config.issuer, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'gatehouse listening');
+    logger.info({ address, issuer: config.issuer, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), heapGrowth }, 'gatehouse listening');
     // First run: a one-time link to create the first account (printed, never logged).
     if (isFirstProcess()) await announceFirstRun(instance, config.issuer, (line) => console.log(line));
     const stop = async (signal: string) => {

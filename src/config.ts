@@ -65,6 +65,8 @@ export interface Config {
   operators: string[];
   /** GATEHOUSE_PAR_TTL: seconds a pushed authorization request's request_uri lives (RFC 9126 §2.2, default 60). */
   parTtlSeconds: number;
+  /** GATEHOUSE_HEAP_GROWING_PERCENT: V8's old-generation growth, fixed (src/heap-growth.ts); unset: V8's own. */
+  heapGrowingPercent: number | undefined;
 }
 
 export const REGISTRATION_MODES = ['off', 'token', 'open'] as const;
@@ -85,6 +87,13 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function heapGrowingPercent(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 300) throw new ConfigError(`GATEHOUSE_HEAP_GROWING_PERCENT must be a whole number from 1 to 300 (percent), got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -165,6 +174,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Rea
     clientMetadataDocuments: isOn(env['GATEHOUSE_CLIENT_METADATA_DOCUMENTS']),
     operators: (env['GATEHOUSE_OPERATORS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
     parTtlSeconds: positiveInt(env, 'GATEHOUSE_PAR_TTL', 60),
+    heapGrowingPercent: heapGrowingPercent(env['GATEHOUSE_HEAP_GROWING_PERCENT']),
   };
   return Object.freeze(config);
 }
