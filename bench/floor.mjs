@@ -14,40 +14,118 @@
 // So a Gatehouse row over this one's req/s says what everything else Gatehouse does (the app
 // store and its cache, scope rules, the grant registry, the log line, metrics, request ids,
 // error mapping) costs, on the same core in the same minute.
+//
+// FLOOR_DATABASE_URL=postgres://…: the same endpoints on PostgreSQL, as Gatehouse's PgTokenStore
+// does it: the turn's inserts as one prepared `INSERT … SELECT FROM unnest(…)` through a `pg`
+// pool of 10, answered after its commit; the turn's reads as one prepared `id = ANY($1)`.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Fastify from the peers' install (as fastify-raw), better-sqlite3 from Gatehouse's own.
+// Fastify from the peers' install (as fastify-raw), better-sqlite3 and pg from Gatehouse's own.
 const peers = createRequire(join(import.meta.dirname, 'peers', 'package.json'));
 const root = createRequire(join(import.meta.dirname, '..', 'package.json'));
 const Fastify = peers('fastify');
 const formbody = peers('@fastify/formbody');
-const Database = root('better-sqlite3');
 
 const PORT = Number(process.env.PORT || 4110);
 const HOST = process.env.HOST || '127.0.0.1';
 const sha256 = (value) => createHash('sha256').update(value).digest();
 const CLIENT = { id: 'bench-client', secretHash: sha256('bench-secret') };
+const TABLE = 'CREATE TABLE tokens (id BIGINT PRIMARY KEY, secret_hash BYTEA NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)';
 
-const db = new Database(join(mkdtempSync(join(tmpdir(), 'gatehouse-floor-')), 'floor.db'));
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.exec('CREATE TABLE tokens (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
-const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)');
-const select = db.prepare('SELECT * FROM tokens WHERE id = ?');
-const begin = db.prepare('BEGIN IMMEDIATE');
-const commit = db.prepare('COMMIT');
-let lastId = 0;
-let waiting = [];
-function commitTurn() {
-  commit.run();
-  const answered = waiting;
-  waiting = [];
-  for (const done of answered) done();
+/** better-sqlite3, WAL: each turn's inserts in one transaction; reads answered at once. */
+function sqliteStore() {
+  const Database = root('better-sqlite3');
+  const db = new Database(join(mkdtempSync(join(tmpdir(), 'gatehouse-floor-')), 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(TABLE.replace('BIGINT PRIMARY KEY', 'INTEGER PRIMARY KEY').replaceAll('BYTEA', 'BLOB').replaceAll('BIGINT', 'INTEGER'));
+  const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)');
+  const select = db.prepare('SELECT * FROM tokens WHERE id = ?');
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  let waiting = [];
+  let reads = [];
+  function answerReads() {
+    const asked = reads;
+    reads = [];
+    for (const answer of asked) answer();
+  }
+  function commitTurn() {
+    commit.run();
+    const answered = waiting;
+    waiting = [];
+    for (const done of answered) done();
+  }
+  return {
+    insert(row, done) {
+      if (waiting.length === 0) {
+        begin.run();
+        setImmediate(commitTurn);
+      }
+      insert.run(...row);
+      waiting.push(done);
+    },
+    // Answered at the end of the turn, as Gatehouse does: on this machine that costs less
+    // than answering in each socket's read callback (49 against 34 CPU µs, 2026-12-02).
+    find(id, done) {
+      if (reads.length === 0) setImmediate(answerReads);
+      reads.push(() => done(select.get(id)));
+    },
+  };
 }
+
+/** pg: each turn's inserts as one prepared statement over arrays, each turn's reads as one. */
+async function postgresStore(url) {
+  const pg = root('pg');
+  pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query('DROP TABLE IF EXISTS tokens');
+  await pool.query(TABLE);
+  const INSERT = { name: 'floor-insert', text: 'INSERT INTO tokens SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])' };
+  const READ = { name: 'floor-read', text: 'SELECT * FROM tokens WHERE id = ANY($1::bigint[])' };
+  let rows = [];
+  let inserted = [];
+  let ids = [];
+  let found = [];
+  function insertTurn() {
+    const columns = rows[0].map((_, i) => rows.map((row) => row[i]));
+    const answered = inserted;
+    rows = [];
+    inserted = [];
+    pool.query({ ...INSERT, values: columns }).then(() => {
+      for (const done of answered) done();
+    });
+  }
+  function readTurn() {
+    const asked = ids;
+    const answered = found;
+    ids = [];
+    found = [];
+    pool.query({ ...READ, values: [asked] }).then((result) => {
+      const byId = new Map(result.rows.map((row) => [row.id, row]));
+      answered.forEach((done, i) => done(byId.get(asked[i])));
+    });
+  }
+  return {
+    insert(row, done) {
+      if (rows.length === 0) setImmediate(insertTurn);
+      rows.push(row);
+      inserted.push(done);
+    },
+    find(id, done) {
+      if (ids.length === 0) setImmediate(readTurn);
+      ids.push(id);
+      found.push(done);
+    },
+  };
+}
+
+const store = process.env.FLOOR_DATABASE_URL ? await postgresStore(process.env.FLOOR_DATABASE_URL) : sqliteStore();
+let lastId = 0;
 
 function client(header) {
   if (typeof header !== 'string' || !header.startsWith('Basic ')) return false;
@@ -64,12 +142,9 @@ app.post('/token', (request, reply) => {
   const now = Date.now();
   const id = (lastId = Math.max(lastId + 1, now * 1024));
   const secret = randomBytes(32).toString('base64url');
-  if (waiting.length === 0) {
-    begin.run();
-    setImmediate(commitTurn);
-  }
-  insert.run(id, sha256(secret), CLIENT.id, 'basic', now, now + 3_600_000);
-  waiting.push(() => reply.header('cache-control', 'no-store').send({ access_token: `${id}.${secret}`, token_type: 'Bearer', expires_in: 3600, scope: 'basic' }));
+  store.insert([id, sha256(secret), CLIENT.id, 'basic', now, now + 3_600_000], () =>
+    reply.header('cache-control', 'no-store').send({ access_token: `${id}.${secret}`, token_type: 'Bearer', expires_in: 3600, scope: 'basic' }),
+  );
   return reply;
 });
 
@@ -78,11 +153,15 @@ app.post('/token/introspection', (request, reply) => {
   const token = request.body?.token;
   if (typeof token !== 'string') return reply.code(400).send({ error: 'invalid_request' });
   const dot = token.indexOf('.');
-  const row = dot > 0 ? select.get(Number(token.slice(0, dot))) : undefined;
-  const active = row !== undefined && row.expires_at > Date.now() && timingSafeEqual(sha256(token.slice(dot + 1)), row.secret_hash);
-  reply.header('cache-control', 'no-store');
-  if (!active) return reply.send({ active: false });
-  return reply.send({ active: true, client_id: row.client_id, scope: row.scope, token_type: 'Bearer', exp: Math.floor(row.expires_at / 1000), iat: Math.floor(row.created_at / 1000) });
+  const answer = (row) => {
+    const active = row !== undefined && row.expires_at > Date.now() && timingSafeEqual(sha256(token.slice(dot + 1)), row.secret_hash);
+    reply.header('cache-control', 'no-store');
+    if (!active) return reply.send({ active: false });
+    return reply.send({ active: true, client_id: row.client_id, scope: row.scope, token_type: 'Bearer', exp: Math.floor(row.expires_at / 1000), iat: Math.floor(row.created_at / 1000) });
+  };
+  if (dot > 0) store.find(Number(token.slice(0, dot)), answer);
+  else answer(undefined);
+  return reply;
 });
 
 await app.listen({ port: PORT, host: HOST });

@@ -22,7 +22,8 @@
  * names both id_token rows, `code exchange + openid (RS256)` / `(ES256)` one; listing only
  * those runs Gatehouse's token row, the id_token rows and oidc-provider's openid exchange),
  * BENCH_WRITE_RESULTS (0: do not write bench/RESULTS.md; a partial run never writes it), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
- * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there).
+ * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there), BENCH_NODE_FLAGS
+ * (more node flags for each Gatehouse server, space-separated: `--trace-gc`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -181,7 +182,8 @@ const PEER_DEFS = {
   'durable-floor': { file: '../floor.mjs', token: '/token', introspect: '/token/introspection' },
 };
 
-async function benchPeer(name, label = name) {
+/** `database`: the durable floor on PostgreSQL (bench/floor.mjs with FLOOR_DATABASE_URL), for the PostgreSQL rows. */
+async function benchPeer(name, label = name, database) {
   const def = PEER_DEFS[name];
   if (!def) die(`unknown peer ${name}`);
   // The ceiling rows stay on whatever BENCH_ENDPOINTS says; a peer with nothing to measure is not started.
@@ -189,7 +191,8 @@ async function benchPeer(name, label = name) {
   const port = nextPort++;
   const base = `http://127.0.0.1:${port}`;
   log(`peer ${label} (${base})`);
-  const server = startServer({ command: process.execPath, args: [def.file], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1' }, logFile: join(OUT, `server-${label}.log`), cpus: SERVER_CPUS });
+  const server = startServer({ command: process.execPath, args: [def.file], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1', ...(database ? { FLOOR_DATABASE_URL: database.url } : {}) }, logFile: join(OUT, `server-${label}${database ? `-${database.name}` : ''}.log`), cpus: SERVER_CPUS });
+  const at = database ? { database: database.name } : {};
   try {
     await waitReady(server, base + def.token);
     const auth = basic('bench-client', 'bench-secret');
@@ -198,14 +201,14 @@ async function benchPeer(name, label = name) {
       if (r.status !== 200 || typeof r.json?.access_token !== 'string') throw new Error(`token: HTTP ${r.status} ${r.text.slice(0, 200)}`);
       return r.json.access_token;
     };
-    await measure({ server: label, endpoint: 'token' }, server, fixed(base + def.token, 'POST', 'grant_type=client_credentials&scope=basic', auth), issue);
+    await measure({ server: label, ...at, endpoint: 'token' }, server, fixed(base + def.token, 'POST', 'grant_type=client_credentials&scope=basic', auth), issue);
     if (def.introspect) {
       const token = await issue();
       const active = async () => {
         const r = await post(base + def.introspect, auth, `token=${token}&token_type_hint=access_token`);
         if (r.status !== 200 || r.json?.active !== true) throw new Error(`introspect: HTTP ${r.status} ${r.text.slice(0, 200)}`);
       };
-      await measure({ server: label, endpoint: 'introspect' }, server, fixed(base + def.introspect, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
+      await measure({ server: label, ...at, endpoint: 'introspect' }, server, fixed(base + def.introspect, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
     }
   } catch (error) {
     log(`  ${label} failed: ${error.message}`);
@@ -320,7 +323,8 @@ function startGatehouse(databaseUrl, logLevel, label) {
     command: process.execPath,
     // The flags of `npm start` and of dist/cli.js's shebang: Gatehouse as an operator runs it.
     // BENCH_CPU_PROF=DIR: a V8 CPU profile of each Gatehouse server, for where the time goes.
-    args: ['--max-semi-space-size=8', ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []), join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
+    // BENCH_NODE_FLAGS: more node flags for each Gatehouse server (`--trace-gc`, for where memory goes).
+    args: ['--max-semi-space-size=8', ...(env.BENCH_NODE_FLAGS ? env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : []), ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []), join(ROOT, 'dist', 'cli.js'), 'serve', '--port', String(port), '--database', databaseUrl],
     cwd: ROOT,
     // As the `gatehouse` shebang and `npm start` run it (src/cli.ts): glibc's mmap threshold fixed.
     env: { NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: logLevel, MALLOC_MMAP_THRESHOLD_: '131072' },
@@ -519,6 +523,8 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
     // The request log of a run is hundreds of MB: keep its tail only.
     const logFile = server.logFile;
     if (existsSync(logFile) && statSync(logFile).size > 1e6) {
+      // With BENCH_NODE_FLAGS=--trace-gc the collector's lines are kept beside it.
+      if (env.BENCH_NODE_FLAGS?.includes('--trace-gc')) spawnSync('sh', ['-c', `grep -E '(Scavenge|Mark-Compact|Mark-sweep)' "$0" > "$0.gc"`, logFile]);
       const tail = execFileSync('tail', ['-n', '200', logFile]);
       writeFileSync(logFile, tail);
     }
@@ -546,10 +552,14 @@ try {
   if (pass('postgres') && PG_URL) {
     const { createDatabase, dropDatabase } = await import('./lib/postgres.mjs');
     const url = await createDatabase(PG_URL, `gatehouse_bench_${process.pid}`);
+    const floorUrl = await createDatabase(PG_URL, `gatehouse_bench_floor_${process.pid}`);
     try {
+      // The PostgreSQL rows' own floor, in the same minute (bench/floor.mjs on pg).
+      if (PEERS.includes('durable-floor')) await benchPeer('durable-floor', 'durable-floor', { name: 'postgres', url: floorUrl });
       await benchGatehouse({ label: 'gatehouse', database: 'postgres', databaseUrl: url, logLevel: 'info', endpoints: ['token', 'introspect'] });
     } finally {
       await dropDatabase(PG_URL, `gatehouse_bench_${process.pid}`);
+      await dropDatabase(PG_URL, `gatehouse_bench_floor_${process.pid}`);
     }
   } else if (pass('postgres')) {
     log('PostgreSQL pass skipped: set GATEHOUSE_BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it');

@@ -19,7 +19,9 @@ export function resultsTable(rows) {
     const raw = ceiling(rows, row.endpoint);
     const peerRatios = PEER_COLUMNS.map((peer) => {
       if (!row.server.startsWith('gatehouse')) return '';
-      const other = rows.find((r) => r.server === peer && r.endpoint === row.endpoint && r.valid);
+      // The durable floor on the row's own database; the in-memory peers for every database.
+      const same = (r) => r.server === peer && r.endpoint === row.endpoint && r.valid;
+      const other = rows.find((r) => same(r) && (r.database ?? 'sqlite') === (row.database ?? 'sqlite')) ?? rows.find((r) => same(r) && r.database === undefined && peer !== 'durable-floor');
       return other ? ratio(row.rps, other.rps) : '—';
     });
     lines.push(
@@ -134,6 +136,9 @@ export function targetsTable(rows, signatures) {
   if (jwtRs && Number.isFinite(rsLimit)) add('token + JWT access token (RS256) × one-RS256-signature limit (its floor; reported)', jwtRs, jwtRs.rps / rsLimit, 0.8, jwtRs.rps / rsLimit >= 0.8);
   const pg = find('gatehouse', 'token', 'postgres');
   add('PostgreSQL client_credentials ≥ 3 × oidc-provider (in-memory)', pg, pg && oidc ? pg.rps / oidc.rps : NaN, 3, pg && oidc && pg.rps / oidc.rps >= 3);
+  // What stops the PostgreSQL row: the durable floor on PostgreSQL against the same peer (reported).
+  const pgFloor = rows.find((r) => r.server === 'durable-floor' && r.database === 'postgres' && r.endpoint === 'token' && r.valid);
+  if (pgFloor) add('PostgreSQL durable floor (bench/floor.mjs on pg) × oidc-provider (its floor; reported)', pgFloor, oidc ? pgFloor.rps / oidc.rps : NaN, 3, oidc && pgFloor.rps / oidc.rps >= 3);
   const pgIntro = find('gatehouse', 'introspect', 'postgres');
   const oidcIntro = rows.find((r) => r.server === 'oidc-provider' && r.endpoint === 'introspect' && r.valid);
   add('PostgreSQL introspection ≥ 2 × oidc-provider (in-memory)', pgIntro, pgIntro && oidcIntro ? pgIntro.rps / oidcIntro.rps : NaN, 2, pgIntro && oidcIntro && pgIntro.rps / oidcIntro.rps >= 2);
