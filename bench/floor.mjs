@@ -34,7 +34,6 @@ const PORT = Number(process.env.PORT || 4110);
 const HOST = process.env.HOST || '127.0.0.1';
 const sha256 = (value) => createHash('sha256').update(value).digest();
 const CLIENT = { id: 'bench-client', secretHash: sha256('bench-secret') };
-const TABLE = 'CREATE TABLE tokens (id BIGINT PRIMARY KEY, secret_hash BYTEA NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)';
 
 /** better-sqlite3, WAL: each turn's inserts in one transaction; reads answered at once. */
 function sqliteStore() {
@@ -42,7 +41,7 @@ function sqliteStore() {
   const db = new Database(join(mkdtempSync(join(tmpdir(), 'gatehouse-floor-')), 'floor.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(TABLE.replace('BIGINT PRIMARY KEY', 'INTEGER PRIMARY KEY').replaceAll('BYTEA', 'BLOB').replaceAll('BIGINT', 'INTEGER'));
+  db.exec('CREATE TABLE tokens (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
   const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)');
   const select = db.prepare('SELECT * FROM tokens WHERE id = ?');
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -84,7 +83,7 @@ async function postgresStore(url) {
   pg.types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   await pool.query('DROP TABLE IF EXISTS tokens');
-  await pool.query(TABLE);
+  await pool.query('CREATE TABLE tokens (id BIGINT PRIMARY KEY, secret_hash BYTEA NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)');
   const INSERT = { name: 'floor-insert', text: 'INSERT INTO tokens SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])' };
   const READ = { name: 'floor-read', text: 'SELECT * FROM tokens WHERE id = ANY($1::bigint[])' };
   let rows = [];

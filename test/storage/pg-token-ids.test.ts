@@ -2,7 +2,7 @@
  * Two instances may draw the same token id in one millisecond (src/core/ids.ts):
  * the insert skips a taken id and says which rows went in, so that the store
  * draws again for the others. One process never draws the same id twice, so
- * the insert is driven directly, through the Kysely statement and the prepared one.
+ * the prepared insert is driven directly.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,15 +13,8 @@ import { openDatabase, type OpenedDatabase } from '../../src/storage/sql/connect
 import { PgTokenStore } from '../../src/storage/sql/pg-tokens.js';
 import { tokenToRow, type NewTokenRow } from '../../src/storage/sql/rows.js';
 import type { Database } from '../../src/storage/sql/schema.js';
-import { SqlTokenStore } from '../../src/storage/sql/stores.js';
 import { withPostgres } from './pg-suite.js';
 import { createTestSchema, type TestSchema } from './pg-schema.js';
-
-class KyselyProbe extends SqlTokenStore {
-  insert(rows: NewTokenRow[]): Promise<number[]> {
-    return this.insertRows(rows);
-  }
-}
 
 class PreparedProbe extends PgTokenStore {
   insert(rows: NewTokenRow[]): Promise<number[]> {
@@ -64,24 +57,19 @@ withPostgres('PostgreSQL token ids', (base) => {
       await schema.drop();
     });
 
-    for (const [label, probe] of [
-      ['the Kysely insert', () => new KyselyProbe(db)],
-      ['the prepared insert', () => new PreparedProbe(db, pool)],
-    ] as const) {
-      it(`${label} skips an id another instance took and returns only the ids it inserted`, async () => {
-        const store = probe();
-        const taken = nextId(T0);
-        assert.deepEqual(await store.insert([row(taken)]), [taken]);
-        const fresh = [nextId(T0), nextId(T0)];
-        const inserted = await store.insert([row(fresh[0]!, 'jkt-a'), row(taken, 'jkt-other'), row(fresh[1]!)]);
-        assert.deepEqual([...inserted].sort((a, b) => a - b), fresh);
-        // The taken row is the first instance's, untouched; the others read back whole.
-        assert.equal((await opened.stores.tokens.findToken(taken))?.jkt, null);
-        const first = await opened.stores.tokens.findToken(fresh[0]!);
-        assert.equal(first?.jkt, 'jkt-a');
-        assert.deepEqual(first?.audience, ['https://api.example.com/']);
-        assert.deepEqual(first?.scope, ['basic']);
-      });
-    }
+    it('skips an id another instance took and returns only the ids it inserted', async () => {
+      const store = new PreparedProbe(db, pool);
+      const taken = nextId(T0);
+      assert.deepEqual(await store.insert([row(taken)]), [taken]);
+      const fresh = [nextId(T0), nextId(T0)];
+      const inserted = await store.insert([row(fresh[0]!, 'jkt-a'), row(taken, 'jkt-other'), row(fresh[1]!)]);
+      assert.deepEqual([...inserted].sort((a, b) => a - b), fresh);
+      // The taken row is the first instance's, untouched; the others read back whole.
+      assert.equal((await opened.stores.tokens.findToken(taken))?.jkt, null);
+      const first = await opened.stores.tokens.findToken(fresh[0]!);
+      assert.equal(first?.jkt, 'jkt-a');
+      assert.deepEqual(first?.audience, ['https://api.example.com/']);
+      assert.deepEqual(first?.scope, ['basic']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The token store on PostgreSQL: SqlTokenStore with its two hot statements, the
+ * The token store on PostgreSQL: SqlTokenStore's two hot statements, the
  * turn's insert and the turn's read, sent through `pg` as named prepared
  * statements of one fixed text each.
  *
@@ -16,11 +16,26 @@ import type { NewTokenRow, TokenRow } from './rows.js';
 import type { Database } from './schema.js';
 import { SqlTokenStore } from './stores.js';
 
+/** The inserted columns with their PostgreSQL array types: the statement's text and its values follow this one list. */
+const INSERTED = [
+  ['id', 'bigint'],
+  ['kind', 'text'],
+  ['secret_hash', 'text'],
+  ['client_id', 'text'],
+  ['uid', 'text'],
+  ['scope', 'text'],
+  ['family_id', 'bigint'],
+  ['created_at', 'bigint'],
+  ['expires_at', 'bigint'],
+  ['jkt', 'text'],
+  ['audience', 'text'],
+] as const satisfies readonly (readonly [keyof NewTokenRow, string])[];
+
 const INSERT = {
   name: 'gatehouse-tokens-insert',
   text:
-    'insert into tokens (id, kind, secret_hash, client_id, uid, scope, family_id, created_at, expires_at, jkt, audience) ' +
-    'select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[]) ' +
+    `insert into tokens (${INSERTED.map(([column]) => column).join(', ')}) ` +
+    `select * from unnest(${INSERTED.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')}) ` +
     'on conflict (id) do nothing returning id',
 };
 
@@ -40,20 +55,7 @@ export class PgTokenStore extends SqlTokenStore {
   }
 
   protected override async insertRows(rows: NewTokenRow[]): Promise<number[]> {
-    const column = <K extends keyof NewTokenRow>(key: K) => rows.map((row) => row[key] ?? null);
-    const values = [
-      column('id'),
-      column('kind'),
-      column('secret_hash'),
-      column('client_id'),
-      column('uid'),
-      column('scope'),
-      column('family_id'),
-      column('created_at'),
-      column('expires_at'),
-      column('jkt'),
-      column('audience'),
-    ];
+    const values = INSERTED.map(([column]) => rows.map((row) => row[column] ?? null));
     const result = await this.pool.query<{ id: number }>({ ...INSERT, values });
     return result.rows.map((row) => Number(row.id));
   }

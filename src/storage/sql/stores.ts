@@ -2,7 +2,7 @@
  * The stores over Kysely: one set of queries for SQLite and PostgreSQL.
  * The token store has a SQLite-specific twin (sqlite-tokens.ts) for the hot path.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { nextId } from '../../core/ids.js';
 import type { App, AuthorizationCode, Consent, NewToken, Scope, SignInContext, TokenRecord, User } from '../../core/model.js';
 import type { AppStore, CodeStore, ConsentStore, ScopeStore, TokenStore, UserStore } from '../../core/ports.js';
@@ -226,11 +226,12 @@ export class SqlCodeStore implements CodeStore {
 }
 
 /**
- * Tokens over Kysely (PostgreSQL): the inserts of one event-loop turn go out
- * as one multi-row INSERT, one round trip and one commit for all of them, and
- * the token reads of one turn as one SELECT.
+ * Tokens on PostgreSQL: the inserts of one event-loop turn go out as one
+ * INSERT, one round trip and one commit for all of them, and the token reads
+ * of one turn as one SELECT. Those two statements are PgTokenStore's
+ * (pg-tokens.ts, prepared); the rest goes through Kysely.
  */
-export class SqlTokenStore implements TokenStore {
+export abstract class SqlTokenStore implements TokenStore {
   private readonly batcher: TurnBatcher<NewToken, number>;
   private readonly reads: TurnBatcher<number, TokenRecord | undefined>;
 
@@ -256,10 +257,7 @@ export class SqlTokenStore implements TokenStore {
   }
 
   /** Inserts the rows whose id is free; returns the ids inserted. */
-  protected async insertRows(rows: NewTokenRow[]): Promise<number[]> {
-    const inserted = await this.db.insertInto('tokens').values(rows).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
-    return inserted.map((row) => Number(row.id));
-  }
+  protected abstract insertRows(rows: NewTokenRow[]): Promise<number[]>;
 
   /**
    * The reads of one turn go out as one `id = ANY($1)` query: on PostgreSQL each
@@ -281,9 +279,8 @@ export class SqlTokenStore implements TokenStore {
     });
   }
 
-  protected selectRows(ids: number[]): Promise<TokenRow[]> {
-    return this.db.selectFrom('tokens').selectAll().where(sql<boolean>`id = any(${ids})`).execute();
-  }
+  /** The rows of these ids (each asked once) that exist. */
+  protected abstract selectRows(ids: number[]): Promise<TokenRow[]>;
 
   async consumeRefreshToken(id: number, now: number): Promise<boolean> {
     const result = await this.db
