@@ -11,6 +11,15 @@
 // - POST /token/introspection: the same client check, then the token's row read by id
 //   (prepared), its secret's hash compared, and the RFC 7662 answer.
 //
+// - GET /authorize, then POST /token with grant_type=authorization_code or refresh_token (SQLite):
+//   the least a code exchange and a refresh do. /authorize mints a code (its SHA-256 under a
+//   growing id, the client and redirect_uri checked, the turn's inserts in one transaction) and
+//   answers 302 after that commit. The exchange reads the code (prepared, by id), compares its
+//   secret's hash in constant time, checks client, expiry and redirect_uri, then in the turn's
+//   transaction spends it (an UPDATE that changes one row or none: exactly once) and inserts the
+//   new access and refresh tokens; answered after that commit. The refresh does the same with a
+//   refresh token, which it spends for the new pair (rotation, RFC 9700 §4.14.2).
+//
 // So a Gatehouse row over this one's req/s says what everything else Gatehouse does (the app
 // store and its cache, scope rules, the grant registry, the log line, metrics, request ids,
 // error mapping) costs, on the same core in the same minute.
@@ -35,15 +44,28 @@ const HOST = process.env.HOST || '127.0.0.1';
 const sha256 = (value) => createHash('sha256').update(value).digest();
 const CLIENT = { id: 'bench-client', secretHash: sha256('bench-secret') };
 
-/** better-sqlite3, WAL: each turn's inserts in one transaction; reads answered at once. */
+/** better-sqlite3, WAL: each turn's writes in one transaction; reads answered at once. */
 function sqliteStore() {
   const Database = root('better-sqlite3');
   const db = new Database(join(mkdtempSync(join(tmpdir(), 'gatehouse-floor-')), 'floor.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE tokens (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
+  // The code rows' tables: a table per kind, so the client_credentials row's insert is the one above.
+  db.exec('CREATE TABLE codes (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, scope TEXT NOT NULL, expires_at INTEGER NOT NULL, consumed_at INTEGER)');
+  db.exec('CREATE TABLE refresh_tokens (id INTEGER PRIMARY KEY, secret_hash BLOB NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, consumed_at INTEGER)');
   const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)');
   const select = db.prepare('SELECT * FROM tokens WHERE id = ?');
+  const codes = {
+    insert: db.prepare('INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+    select: db.prepare('SELECT * FROM codes WHERE id = ?'),
+    consume: db.prepare('UPDATE codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL'),
+  };
+  const refreshTokens = {
+    insert: db.prepare('INSERT INTO refresh_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+    select: db.prepare('SELECT * FROM refresh_tokens WHERE id = ?'),
+    consume: db.prepare('UPDATE refresh_tokens SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL'),
+  };
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   let waiting = [];
@@ -59,20 +81,55 @@ function sqliteStore() {
     waiting = [];
     for (const done of answered) done();
   }
+  /** Runs `op` in the turn's transaction now; `done` is called after its commit. */
+  function write(op, done) {
+    if (waiting.length === 0) {
+      begin.run();
+      setImmediate(commitTurn);
+    }
+    op();
+    waiting.push(done);
+  }
+  /** The new access and refresh tokens of a code exchange or a refresh, in the turn's transaction. */
+  function pair(clientId, scope, now) {
+    const access = mint(now);
+    const refresh = mint(now);
+    insert.run(access.id, access.hash, clientId, scope, now, now + 3_600_000);
+    refreshTokens.insert.run(refresh.id, refresh.hash, clientId, scope, now, now + 30 * 86_400_000);
+    return { access_token: access.token, token_type: 'Bearer', expires_in: 3600, refresh_token: refresh.token, scope };
+  }
+  /** A code or a refresh token spent for a new pair; `check` is the grant's own rule on the row. undefined: invalid_grant. */
+  function redeem(table, token, check, done) {
+    const { id, secret } = parse(token);
+    const row = id === undefined ? undefined : table.select.get(id);
+    const now = Date.now();
+    if (row === undefined || row.consumed_at !== null || row.expires_at <= now || !timingSafeEqual(sha256(secret), row.secret_hash) || !check(row)) return done(undefined);
+    let answer;
+    write(() => {
+      // Exactly once: of two redemptions, one UPDATE changes the row.
+      if (table.consume.run(now, id).changes === 1) answer = pair(row.client_id, row.scope, now);
+    }, () => done(answer));
+  }
   return {
     insert(row, done) {
-      if (waiting.length === 0) {
-        begin.run();
-        setImmediate(commitTurn);
-      }
-      insert.run(...row);
-      waiting.push(done);
+      write(() => insert.run(...row), done);
     },
     // Answered at the end of the turn, as Gatehouse does: on this machine that costs less
     // than answering in each socket's read callback (49 against 34 CPU µs, 2026-12-02).
     find(id, done) {
       if (reads.length === 0) setImmediate(answerReads);
       reads.push(() => done(select.get(id)));
+    },
+    saveCode(clientId, redirectUri, scope, done) {
+      const now = Date.now();
+      const code = mint(now);
+      write(() => codes.insert.run(code.id, code.hash, clientId, redirectUri, scope, now + 600_000), () => done(code.token));
+    },
+    exchangeCode(token, clientId, redirectUri, done) {
+      redeem(codes, token, (row) => row.client_id === clientId && row.redirect_uri === redirectUri, done);
+    },
+    rotate(token, clientId, done) {
+      redeem(refreshTokens, token, (row) => row.client_id === clientId, done);
     },
   };
 }
@@ -123,8 +180,18 @@ async function postgresStore(url) {
   };
 }
 
-const store = process.env.FLOOR_DATABASE_URL ? await postgresStore(process.env.FLOOR_DATABASE_URL) : sqliteStore();
 let lastId = 0;
+/** A credential: a growing integer id and 32 random bytes; only the bytes' SHA-256 is stored. */
+function mint(now) {
+  const id = (lastId = Math.max(lastId + 1, now * 1024));
+  const secret = randomBytes(32).toString('base64url');
+  return { id, hash: sha256(secret), token: `${id}.${secret}` };
+}
+function parse(token) {
+  const dot = typeof token === 'string' ? token.indexOf('.') : -1;
+  return dot > 0 ? { id: Number(token.slice(0, dot)), secret: token.slice(dot + 1) } : {};
+}
+const store = process.env.FLOOR_DATABASE_URL ? await postgresStore(process.env.FLOOR_DATABASE_URL) : sqliteStore();
 
 function client(header) {
   if (typeof header !== 'string' || !header.startsWith('Basic ')) return false;
@@ -135,15 +202,31 @@ function client(header) {
 const app = Fastify({ logger: false });
 await app.register(formbody);
 
+const REDIRECT_URI = 'https://app.example.com/cb';
+const noStore = (reply, body) => reply.header('cache-control', 'no-store').send(body);
+const invalidGrant = (reply) => reply.code(400).send({ error: 'invalid_grant' });
+
 app.post('/token', (request, reply) => {
   if (!client(request.headers.authorization)) return reply.code(401).send({ error: 'invalid_client' });
-  if (request.body?.grant_type !== 'client_credentials') return reply.code(400).send({ error: 'unsupported_grant_type' });
-  const now = Date.now();
-  const id = (lastId = Math.max(lastId + 1, now * 1024));
-  const secret = randomBytes(32).toString('base64url');
-  store.insert([id, sha256(secret), CLIENT.id, 'basic', now, now + 3_600_000], () =>
-    reply.header('cache-control', 'no-store').send({ access_token: `${id}.${secret}`, token_type: 'Bearer', expires_in: 3600, scope: 'basic' }),
-  );
+  const body = request.body ?? {};
+  if (body.grant_type === 'client_credentials') {
+    const now = Date.now();
+    const token = mint(now);
+    store.insert([token.id, token.hash, CLIENT.id, 'basic', now, now + 3_600_000], () => noStore(reply, { access_token: token.token, token_type: 'Bearer', expires_in: 3600, scope: 'basic' }));
+  } else if (body.grant_type === 'authorization_code' && store.exchangeCode) {
+    store.exchangeCode(body.code, CLIENT.id, body.redirect_uri, (answer) => (answer ? noStore(reply, answer) : invalidGrant(reply)));
+  } else if (body.grant_type === 'refresh_token' && store.rotate) {
+    store.rotate(body.refresh_token, CLIENT.id, (answer) => (answer ? noStore(reply, answer) : invalidGrant(reply)));
+  } else return reply.code(400).send({ error: 'unsupported_grant_type' });
+  return reply;
+});
+
+// The code rows' authorize: no person and no consent screen (the row measures the exchange), a
+// code for the one client at its one redirect_uri, answered after the code's commit.
+app.get('/authorize', (request, reply) => {
+  const { client_id: clientId, redirect_uri: redirectUri, state, scope = 'basic' } = request.query;
+  if (clientId !== CLIENT.id || redirectUri !== REDIRECT_URI || !store.saveCode) return reply.code(400).send({ error: 'invalid_request' });
+  store.saveCode(clientId, redirectUri, scope, (code) => reply.redirect(`${redirectUri}?code=${code}${state ? `&state=${encodeURIComponent(state)}` : ''}`, 302));
   return reply;
 });
 

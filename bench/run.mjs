@@ -179,7 +179,7 @@ const PEER_DEFS = {
   'oidc-provider': { file: 'oidc-provider.mjs', token: '/token', introspect: '/token/introspection' },
   'node-oauth2-server': { file: 'node-oauth2-server.mjs', token: '/token', introspect: undefined },
   // Gatehouse's own measuring stick, not a vendored peer: the least a durable token endpoint does (bench/floor.mjs).
-  'durable-floor': { file: '../floor.mjs', token: '/token', introspect: '/token/introspection' },
+  'durable-floor': { file: '../floor.mjs', token: '/token', introspect: '/token/introspection', codes: '/authorize' },
 };
 
 /** `database`: the durable floor on PostgreSQL (bench/floor.mjs with FLOOR_DATABASE_URL), for the PostgreSQL rows. */
@@ -209,6 +209,12 @@ async function benchPeer(name, label = name, database) {
         if (r.status !== 200 || r.json?.active !== true) throw new Error(`introspect: HTTP ${r.status} ${r.text.slice(0, 200)}`);
       };
       await measure({ server: label, ...at, endpoint: 'introspect' }, server, fixed(base + def.introspect, 'POST', `token=${token}&token_type_hint=access_token`, auth), active);
+    }
+    // The durable floor of a code exchange and a refresh (bench/floor.mjs, SQLite): what stops those rows.
+    if (def.codes && !database && ALL.includes('code exchange')) {
+      const cc = rows.find((r) => r.server === label && r.endpoint === 'token' && r.database === undefined && r.valid);
+      const query = new URLSearchParams({ response_type: 'code', client_id: 'bench-client', redirect_uri: REDIRECT_URI, scope: 'basic', state: 'bench' }).toString();
+      await codeRows({ row: (endpoint) => ({ server: label, endpoint }), label, server, authorizeUrl: `${base}${def.codes}?${query}`, cookie: 'floor=1', tokenUrl: base + def.token, auth, rate: Number.isFinite(cc?.rps) ? cc.rps : 30_000 });
     }
   } catch (error) {
     log(`  ${label} failed: ${error.message}`);
@@ -282,6 +288,48 @@ async function measureOpenid(row, server, { tokenUrl, auth, redirect, codes, war
   measured.valid = measured.problems.length === 0;
   log(`  verified ${checked.count - checked.failed} of ${checked.count} id_tokens against the JWKS in ${((Date.now() - started) / 1000).toFixed(1)} s${measured.valid ? '' : ` INVALID: ${measured.problems.join('; ')}`}`);
   return measured;
+}
+
+/** Codes minted by wrk through an authorize endpoint into `file` (one per line) until it holds `wanted`; how many it holds. */
+async function mintCodes(authorizeUrl, cookie, file, wanted) {
+  let have = 0;
+  for (let round = 0; round < 20 && have < wanted; round++) {
+    const seconds = round === 0 ? 2 : Math.min(60, Math.max(1, Math.ceil(((wanted - have) / Math.max(have / 2, 1000)) * 1.1)));
+    await runWrk({ url: authorizeUrl, script: 'mint-codes.lua', env: { BENCH_COOKIE: cookie, BENCH_OUT: file }, seconds, connections: CONNECTIONS, cpus: LOAD_CPUS });
+    have = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+  }
+  return have;
+}
+
+/**
+ * The code exchange and refresh rows of a server (Gatehouse, or the durable floor): codes minted
+ * by wrk through its authorize endpoint (`cookie`: a signed-in person who has consented), enough
+ * for `rate` req/s; each redeemed once; the refresh tokens of those answers each rotated once.
+ */
+async function codeRows({ row, label, server, authorizeUrl, cookie, tokenUrl, auth, rate }) {
+  const mint = (file, wanted) => mintCodes(authorizeUrl, cookie, file, wanted);
+  const warmCodes = join(TMP, `${label}-codes-warmup.txt`);
+  const codes = join(TMP, `${label}-codes.txt`);
+  const started = Date.now();
+  const minted = (await mint(warmCodes, Math.ceil(rate * WARMUP))) + (await mint(codes, Math.ceil(rate * DURATION)));
+  log(`  minted ${minted} codes through ${new URL(authorizeUrl).pathname} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const warmRefresh = join(TMP, `${label}-refresh-warmup.txt`);
+  const refresh = join(TMP, `${label}-refresh.txt`);
+  const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(REDIRECT_URI), BENCH_KEEP: 'refresh_token' });
+  const exchangeCheck = async () => {
+    const r = await fetch(authorizeUrl, { headers: { cookie }, redirect: 'manual' });
+    const fresh = new URL(r.headers.get('location') ?? 'x:').searchParams.get('code');
+    const e = await post(tokenUrl, auth, `grant_type=authorization_code&code=${fresh}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+    if (e.status !== 200 || typeof e.json?.refresh_token !== 'string') throw new Error(`code exchange: HTTP ${e.status} ${e.text.slice(0, 200)}`);
+    return e.json.refresh_token;
+  };
+  await measure(row('code exchange'), server, { url: tokenUrl, script: 'exchange-codes.lua', env: codeEnv(codes, refresh), warmupEnv: codeEnv(warmCodes, warmRefresh) }, exchangeCheck);
+
+  const refreshCheck = async () => {
+    const r = await post(tokenUrl, auth, `grant_type=refresh_token&refresh_token=${await exchangeCheck()}`);
+    if (r.status !== 200 || typeof r.json?.refresh_token !== 'string') throw new Error(`refresh: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+  };
+  await measure(row('refresh'), server, { url: tokenUrl, script: 'rotate-refresh.lua', env: { BENCH_IN: refresh, BENCH_AUTHORIZATION: auth }, warmupEnv: { BENCH_IN: warmRefresh, BENCH_AUTHORIZATION: auth } }, refreshCheck);
 }
 
 // ------------------------------------------------------------------ Gatehouse
@@ -440,39 +488,7 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
 
       // Codes minted through the real authorize endpoint, enough for the rate client
       // credentials just reached (a code exchange does strictly more work).
-      const rate = Number.isFinite(cc?.rps) ? cc.rps : 30_000;
-      const mint = async (file, wanted) => {
-        let have = 0;
-        const authorizeUrl = `${base}/oauth/2.0/authorize?${query}`;
-        for (let round = 0; round < 20 && have < wanted; round++) {
-          const seconds = round === 0 ? 2 : Math.min(60, Math.max(1, Math.ceil(((wanted - have) / Math.max(have / 2, 1000)) * 1.1)));
-          await runWrk({ url: authorizeUrl, script: 'mint-codes.lua', env: { BENCH_COOKIE: cookie, BENCH_OUT: file }, seconds, connections: CONNECTIONS, cpus: LOAD_CPUS });
-          have = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
-        }
-        return have;
-      };
-      const warmCodes = join(TMP, `${label}-codes-warmup.txt`);
-      const codes = join(TMP, `${label}-codes.txt`);
-      const started = Date.now();
-      const minted = (await mint(warmCodes, Math.ceil(rate * WARMUP))) + (await mint(codes, Math.ceil(rate * DURATION)));
-      log(`  minted ${minted} codes through /oauth/2.0/authorize in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      const warmRefresh = join(TMP, `${label}-refresh-warmup.txt`);
-      const refresh = join(TMP, `${label}-refresh.txt`);
-      const codeEnv = (input, output) => ({ BENCH_IN: input, BENCH_OUT: output, BENCH_AUTHORIZATION: auth, BENCH_REDIRECT_URI: encodeURIComponent(REDIRECT_URI), BENCH_KEEP: 'refresh_token' });
-      const exchangeCheck = async () => {
-        const r = await fetch(`${base}/oauth/2.0/authorize?${query}`, { headers: { cookie }, redirect: 'manual' });
-        const fresh = new URL(r.headers.get('location') ?? 'x:').searchParams.get('code');
-        const e = await post(tokenUrl, auth, `grant_type=authorization_code&code=${fresh}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
-        if (e.status !== 200 || typeof e.json?.refresh_token !== 'string') throw new Error(`code exchange: HTTP ${e.status} ${e.text.slice(0, 200)}`);
-        return e.json.refresh_token;
-      };
-      await measure(row('code exchange'), server, { url: tokenUrl, script: 'exchange-codes.lua', env: codeEnv(codes, refresh), warmupEnv: codeEnv(warmCodes, warmRefresh) }, exchangeCheck);
-
-      const refreshCheck = async () => {
-        const r = await post(tokenUrl, auth, `grant_type=refresh_token&refresh_token=${await exchangeCheck()}`);
-        if (r.status !== 200 || typeof r.json?.refresh_token !== 'string') throw new Error(`refresh: HTTP ${r.status} ${r.text.slice(0, 200)}`);
-      };
-      await measure(row('refresh'), server, { url: tokenUrl, script: 'rotate-refresh.lua', env: { BENCH_IN: refresh, BENCH_AUTHORIZATION: auth }, warmupEnv: { BENCH_IN: warmRefresh, BENCH_AUTHORIZATION: auth } }, refreshCheck);
+      await codeRows({ row, label, server, authorizeUrl: `${base}/oauth/2.0/authorize?${query}`, cookie, tokenUrl, auth, rate: Number.isFinite(cc?.rps) ? cc.rps : 30_000 });
     }
 
     // The id_token rows (issue 13): the same code exchange, scope `openid offline_access basic`
@@ -499,15 +515,7 @@ async function benchGatehouse({ label, database, databaseUrl, logLevel, endpoint
       };
       // An RS256 exchange cannot pass one signature per request (a few thousand a second on one core).
       const rate = Math.min(Number.isFinite(cc?.rps) ? cc.rps : 30_000, alg === 'RS256' ? 8000 : Infinity);
-      const mint = async (file, wanted) => {
-        let have = 0;
-        for (let round = 0; round < 20 && have < wanted; round++) {
-          const seconds = round === 0 ? 2 : Math.min(60, Math.max(1, Math.ceil(((wanted - have) / Math.max(have / 2, 1000)) * 1.1)));
-          await runWrk({ url: authorizeUrl, script: 'mint-codes.lua', env: { BENCH_COOKIE: cookie, BENCH_OUT: file }, seconds, connections: CONNECTIONS, cpus: LOAD_CPUS });
-          have = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
-        }
-        return have;
-      };
+      const mint = (file, wanted) => mintCodes(authorizeUrl, cookie, file, wanted);
       const warmCodes = join(TMP, `${label}-openid-${alg}-codes-warmup.txt`);
       const codes = join(TMP, `${label}-openid-${alg}-codes.txt`);
       const started = Date.now();
