@@ -8,6 +8,11 @@
  *
  * --callers NAME: for the functions called NAME, their self time by the nearest caller in
  * Gatehouse's own code (dist/), to say which query or step spends it.
+ * --last SECONDS: only the samples of the profile's last SECONDS (a row's measured window ends
+ * just before its server stops), so that start-up and seeding are left out.
+ * --inclusive: the top functions by total time (their own and their callees', each sample
+ * counted once per function on its stack): what an endpoint's handler costs as a whole, which
+ * self time hides where V8 inlined a callee into its caller.
  *
  * A .cpuprofile is Chrome DevTools' JSON: nodes (a call tree, each with its function and
  * its children) and, per sample, the node that was on top with the time since the last one.
@@ -15,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, last: { type: 'string' }, inclusive: { type: 'boolean' } } });
 if (positionals.length === 0) {
   console.error('usage: node bench/profile-summary.mjs FILE.cpuprofile [--top N]');
   process.exit(2);
@@ -53,8 +58,16 @@ function areaOf(frame) {
 for (const file of positionals) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Each sample's time (µs since the profile's start), to keep only the last --last seconds.
+  const at = [];
+  profile.timeDeltas.reduce((time, delta, index) => (at[index] = time + delta), 0);
+  const from = values.last === undefined ? -Infinity : at[at.length - 1] - Number(values.last) * 1e6;
+  const kept = profile.samples.map((id, index) => [id, at[index] >= from ? (profile.timeDeltas[index] ?? 0) : 0]);
   const self = new Map();
-  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  for (const [id, micros] of kept) self.set(id, (self.get(id) ?? 0) + micros);
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const keyOf = (frame) => `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`;
   const areas = new Map();
   const functions = new Map();
   let total = 0;
@@ -68,7 +81,7 @@ for (const file of positionals) {
     }
     total += micros;
     areas.set(area, (areas.get(area) ?? 0) + micros);
-    const key = `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`;
+    const key = keyOf(frame);
     functions.set(key, (functions.get(key) ?? 0) + micros);
   }
   const pct = (micros) => `${((100 * micros) / total).toFixed(1).padStart(5)} %`;
@@ -76,9 +89,18 @@ for (const file of positionals) {
   for (const [area, micros] of [...areas].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(micros)}  ${area}`);
   console.log(`\ntop ${values.top} functions (self time):`);
   for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`  ${pct(micros)}  ${name}`);
+  if (values.inclusive) {
+    const inclusive = new Map();
+    for (const [id, micros] of self) {
+      if (micros === 0 || areaOf(byId.get(id).callFrame) === 'idle') continue;
+      const seen = new Set();
+      for (let node = id; node !== undefined; node = parent.get(node)) seen.add(keyOf(byId.get(node).callFrame));
+      for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + micros);
+    }
+    console.log(`\ntop ${values.top} functions (total time: their own and their callees'):`);
+    for (const [name, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`  ${pct(micros)}  ${name}`);
+  }
   if (values.callers !== undefined) {
-    const parent = new Map();
-    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
     const owners = new Map();
     for (const [id, micros] of self) {
       if (byId.get(id).callFrame.functionName !== values.callers) continue;
