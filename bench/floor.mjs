@@ -187,9 +187,11 @@ function mint(now) {
   const secret = randomBytes(32).toString('base64url');
   return { id, hash: sha256(secret), token: `${id}.${secret}` };
 }
+/** `id.secret` → its parts; {} when it is not one (then nothing is read). */
 function parse(token) {
   const dot = typeof token === 'string' ? token.indexOf('.') : -1;
-  return dot > 0 ? { id: Number(token.slice(0, dot)), secret: token.slice(dot + 1) } : {};
+  const id = dot > 0 ? Number(token.slice(0, dot)) : NaN;
+  return Number.isSafeInteger(id) ? { id, secret: token.slice(dot + 1) } : {};
 }
 const store = process.env.FLOOR_DATABASE_URL ? await postgresStore(process.env.FLOOR_DATABASE_URL) : sqliteStore();
 
@@ -234,14 +236,14 @@ app.post('/token/introspection', (request, reply) => {
   if (!client(request.headers.authorization)) return reply.code(401).send({ error: 'invalid_client' });
   const token = request.body?.token;
   if (typeof token !== 'string') return reply.code(400).send({ error: 'invalid_request' });
-  const dot = token.indexOf('.');
+  const { id, secret } = parse(token);
   const answer = (row) => {
-    const active = row !== undefined && row.expires_at > Date.now() && timingSafeEqual(sha256(token.slice(dot + 1)), row.secret_hash);
+    const active = row !== undefined && row.expires_at > Date.now() && timingSafeEqual(sha256(secret), row.secret_hash);
     reply.header('cache-control', 'no-store');
     if (!active) return reply.send({ active: false });
     return reply.send({ active: true, client_id: row.client_id, scope: row.scope, token_type: 'Bearer', exp: Math.floor(row.expires_at / 1000), iat: Math.floor(row.created_at / 1000) });
   };
-  if (dot > 0) store.find(Number(token.slice(0, dot)), answer);
+  if (id !== undefined) store.find(id, answer);
   else answer(undefined);
   return reply;
 });
