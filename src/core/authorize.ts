@@ -281,10 +281,9 @@ export function responseLocation(response: AuthorizationResponse): string {
   return buildRedirect(response.target, response.params, response.mode === 'query' ? 'query' : 'fragment');
 }
 
-/** The code, once its row is durable. Chained, not awaited: nothing here waits through the commit (token-endpoint.ts). */
-function issueCode(deps: CompleteDeps, request: AuthorizeRequest, person: SignedInPerson): Promise<string> {
+async function issueCode(deps: CompleteDeps, request: AuthorizeRequest, person: SignedInPerson): Promise<string> {
   const secret = mintSecret();
-  const saved = deps.codes.saveCode({
+  const id = await deps.codes.saveCode({
     secretHash: hashSecret(secret),
     clientId: request.app.clientId,
     uid: person.uid,
@@ -298,14 +297,14 @@ function issueCode(deps: CompleteDeps, request: AuthorizeRequest, person: Signed
     signIn: request.scope.includes('openid') ? { ...(request.nonce !== undefined ? { nonce: request.nonce } : {}), authTime: person.authTime, sid: person.sid } : null,
     ...(request.resources.length > 0 ? { resources: request.resources } : {}),
   });
-  return saved.then((id) => formatToken(id, secret));
+  return formatToken(id, secret);
 }
 
 /** The approved request's answer: a code, tokens, an id_token, or both (OIDC Core §3.2.2.5). */
 export async function completeAuthorization(deps: CompleteDeps, request: AuthorizeRequest, person: SignedInPerson): Promise<AuthorizationResponse> {
   const base = { target: target(request.redirectUri, deps.issuer), mode: request.responseMode };
   if (request.responseType === 'code') {
-    return issueCode(deps, request, person).then((code) => ({ ...base, params: { code, state: request.state, iss: deps.issuer } }));
+    return { ...base, params: { code: await issueCode(deps, request, person), state: request.state, iss: deps.issuer } };
   }
   const params: Record<string, string | undefined> = {};
   let accessToken: string | undefined;

@@ -64,11 +64,7 @@ function signAccessToken(deps: IssueDeps, request: IssueRequest, row: NewToken, 
   return mintJwtAccessToken(deps.jwt, { app: request.app, id, uid: row.uid, scope: row.scope, audience: row.audience, createdAt: row.createdAt, expiresAt: row.expiresAt, jkt: row.jkt });
 }
 
-/**
- * Stores the rows (durable before this settles) and shapes the answer. A promise chain, not an
- * async function: every token request waits here for its commit (see token-endpoint.ts).
- */
-export function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
+export async function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<TokenResponse> {
   const { now, lifetimes } = deps;
   const asJwt = request.app.accessTokenFormat === 'jwt';
   // A JWT's row holds a mark, not a hash: the JWT is checked by its signature (jwt-access-token.ts).
@@ -103,17 +99,13 @@ export function issueTokens(deps: IssueDeps, request: IssueRequest): Promise<Tok
       ...audienceField(request.refreshAudience ?? request.audience),
     });
   }
-  return deps.tokens.issueTokens(rows).then((ids) => {
-    const answer = (accessToken: string): TokenResponse => {
-      const response: TokenResponse = {
-        access_token: accessToken,
-        token_type: request.jkt === undefined ? 'Bearer' : 'DPoP',
-        expires_in: lifetimes.accessToken,
-        scope: formatScope(request.scope),
-      };
-      if (refreshSecret !== undefined) response.refresh_token = formatToken(ids[1]!, refreshSecret);
-      return response;
-    };
-    return accessSecret === undefined ? signAccessToken(deps, request, rows[0]!, ids[0]!).then(answer) : answer(formatToken(ids[0]!, accessSecret));
-  });
+  const ids = await deps.tokens.issueTokens(rows);
+  const response: TokenResponse = {
+    access_token: accessSecret === undefined ? await signAccessToken(deps, request, rows[0]!, ids[0]!) : formatToken(ids[0]!, accessSecret),
+    token_type: request.jkt === undefined ? 'Bearer' : 'DPoP',
+    expires_in: lifetimes.accessToken,
+    scope: formatScope(request.scope),
+  };
+  if (refreshSecret !== undefined) response.refresh_token = formatToken(ids[1]!, refreshSecret);
+  return response;
 }

@@ -45,20 +45,17 @@ export const authorizationCodeGrant: Grant = {
     if (!(await codes.consumeCode(code.id, now))) await replayed(code.familyId);
     const grant = { app, uid: code.uid, scope: code.scope, familyId: code.familyId, audience, refreshAudience: granted.length > 0 ? granted : audience, ...(jkt === undefined ? {} : { jkt }) };
     // SPEC §7: an OpenID request (scope openid, sign-in kept with the code) also gets an id_token.
-    const issued =
+    const response =
       code.signIn !== null && isOpenIdScope(code.scope)
-        ? issueOpenIdTokens(
+        ? await issueOpenIdTokens(
             { tokens, users: deps.stores.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
             { ...grant, withRefresh: mayRefresh(code.scope), signIn: code.signIn, keepSignIn: true },
           )
-        : issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, { ...grant, withRefresh: mayRefresh(code.scope) });
-    // Chained, not awaited: this frame does not wait through the tokens' commit (token-endpoint.ts).
-    return issued.then(async (response) => {
-      // A replay that raced this exchange (another instance) may have revoked
-      // the family before our tokens existed: look once more, now they do. The
-      // exchange itself stays the one success; its tokens are dead either way.
-      if ((await codes.findCode(code.id))?.replayedAt != null) await tokens.revokeFamily(code.familyId, now);
-      return response;
-    });
+        : await issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, { ...grant, withRefresh: mayRefresh(code.scope) });
+    // A replay that raced this exchange (another instance) may have revoked
+    // the family before our tokens existed: look once more, now they do. The
+    // exchange itself stays the one success; its tokens are dead either way.
+    if ((await codes.findCode(code.id))?.replayedAt != null) await tokens.revokeFamily(code.familyId, now);
+    return response;
   },
 };

@@ -77,20 +77,16 @@ export const refreshTokenGrant: Grant = {
       const grant = { app, uid: token.uid, scope, familyId: token.familyId, withRefresh: true, refreshScope: token.scope, audience, refreshAudience: granted, ...(jkt === undefined ? {} : { jkt }) };
       // OIDC Core §12.2: a refresh of an OpenID grant returns a new id_token with the original sign-in.
       const signIn = isOpenIdScope(scope) && token.uid !== null && token.familyId !== null ? await tokens.findSignIn(token.familyId) : undefined;
-      const issued =
+      const response =
         signIn !== undefined
-          ? issueOpenIdTokens(
+          ? await issueOpenIdTokens(
               { tokens, users: deps.stores.users, openid: deps.openid, lifetimes: deps.lifetimes, now },
               { ...grant, uid: token.uid!, signIn, keepSignIn: false },
             )
-          : issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, grant);
-      // Chained, not awaited: no frame here waits through the tokens' commit (token-endpoint.ts).
-      if (!(app.refreshGrace > 0)) return issued;
+          : await issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, grant);
       // Stored (durably) before it is answered, so a reuse that comes after this answer always finds it.
-      return issued.then(async (response) => {
-        await tokens.saveRefreshAnswer(token.id, sealAnswer(parsed.secret, token.id, response, jkt ?? null), answerExpiresAt(app, now));
-        return response;
-      });
+      if (app.refreshGrace > 0) await tokens.saveRefreshAnswer(token.id, sealAnswer(parsed.secret, token.id, response, jkt ?? null), answerExpiresAt(app, now));
+      return response;
     };
     // An app without a window takes the path it always took; with one, the racing requests of this process follow the first.
     return app.refreshGrace > 0 ? leadOrFollow(token.id, refresh, () => again(false)) : refresh();

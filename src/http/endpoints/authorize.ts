@@ -53,9 +53,10 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
     ownOrigin: new URL(config.issuer).origin,
   };
 
-  // Chained, not awaited: no frame of this handler waits through the commits (core/token-endpoint.ts).
-  const finish = (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, user: User, person: SignedInPerson) => {
+  const finish = async (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, user: User, person: SignedInPerson) => {
     const now = services.clock.now();
+    // This session signed in to the app: its logout reaches the app (SPEC §7 "Logout").
+    await recordSessionApp(stores, person, authz.app.clientId, now);
     // The implicit id_token (SPEC §7): oidc-tokens' builder, with at_hash beside an access token.
     const idToken = (input: IdTokenInput) =>
       mintIdToken(
@@ -68,11 +69,12 @@ export const authorizeEndpoint: RouteModule = async (app, { services }) => {
           ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
         },
       );
-    const deps = { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken, jwt: { signer: services.signer, issuer: config.issuer } };
-    // This session signed in to the app: its logout reaches the app (SPEC §7 "Logout").
-    return recordSessionApp(stores, person, authz.app.clientId, now)
-      .then(() => completeAuthorization(deps, authz, person))
-      .then((response) => sendAuthorizationResponse(request, reply, response));
+    const response = await completeAuthorization(
+      { codes: stores.codes, tokens: stores.tokens, lifetimes: config.lifetimes, issuer: config.issuer, now, idToken, jwt: { signer: services.signer, issuer: config.issuer } },
+      authz,
+      person,
+    );
+    return sendAuthorizationResponse(request, reply, response);
   };
   /** An error for the app once the request is trusted (access_denied, the prompt=none errors). */
   const backToApp = (request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, error: OAuthError) => {

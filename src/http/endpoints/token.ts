@@ -21,23 +21,20 @@ export const tokenEndpoint: RouteModule = async (app, { services }) => {
     dpop: { proofs: services.dpopProofs, nonces: services.dpopNonces, htu: `${services.config.issuer}${TOKEN_PATH}` },
     usage: new ThrottledAppUsage(services.stores.apps, usageWriteInterval(services.config.dynamicClientTtlSeconds), (error) => app.log.warn({ err: error }, 'could not note a self-registered app\'s use')),
   };
-  // A promise chain rather than an async handler: the request waits for its tokens' commit, and
-  // an async frame waiting that long is promoted to the old generation (see core/token-endpoint.ts).
-  endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', (request, reply, params) => {
+  endpoint(app, TOKEN_PATH, ['GET', 'POST'], 'json', async (request, reply, params) => {
     offerNonce(services, reply);
-    const proof = { header: dpopHeader(request), method: request.method };
-    return exchangeToken(deps, { ...clientCredentials(services, TOKEN_PATH, request.headers.authorization, params), proof }).then(
-      (response) =>
-        // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
-        reply
-          .header('content-type', JSON_TYPE)
-          .header('cache-control', 'no-store')
-          .header('pragma', 'no-cache')
-          .send(JSON.stringify(response)),
-      (error: unknown) => {
-        if (error instanceof OAuthError) return sendJsonError(services, request, reply, error, 'token');
-        throw error;
-      },
-    );
+    try {
+      const proof = { header: dpopHeader(request), method: request.method };
+      const response = await exchangeToken(deps, { ...clientCredentials(services, TOKEN_PATH, request.headers.authorization, params), proof });
+      // SPEC §3 / RFC 6749 §5.1: tokens are never cached.
+      return reply
+        .header('content-type', JSON_TYPE)
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send(JSON.stringify(response));
+    } catch (error) {
+      if (error instanceof OAuthError) return sendJsonError(services, request, reply, error, 'token');
+      throw error;
+    }
   });
 };
