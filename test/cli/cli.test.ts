@@ -25,6 +25,13 @@ describe('gatehouse command line', () => {
     }
   }
 
+  /** A `--json` command that must succeed: its exit code and stderr are part of the assertion, so a failure says why. */
+  async function gatehouseJson(...args: string[]): Promise<unknown> {
+    const result = await gatehouse(...args);
+    assert.equal(result.code, 0, `gatehouse ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  }
+
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
     database = `sqlite:${join(dir, 'nested', 'gatehouse.db')}`;
@@ -67,7 +74,7 @@ describe('gatehouse command line', () => {
   });
 
   test('clients list and show --json find the app; the secret is never shown again', async () => {
-    const list = JSON.parse((await gatehouse('clients', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
+    const list = (await gatehouseJson('clients', 'list', '--json')) as Array<Record<string, unknown>>;
     assert.ok(list.some((app) => app['client_id'] === created['client_id']));
     const show = await gatehouse('clients', 'show', created['client_id'] as string, '--json');
     const app = JSON.parse(show.stdout);
@@ -97,7 +104,7 @@ describe('gatehouse command line', () => {
       [app.subject_type, app.id_token_signed_response_alg, app.post_logout_redirect_uris, app.backchannel_logout_uri, app.response_types],
       ['pairwise', 'ES256', ['https://app.example.com/bye', 'https://app.example.com/bye2'], 'https://app.example.com/backchannel', ['code', 'token', 'id_token', 'id_token token']],
     );
-    const shown = JSON.parse((await gatehouse('clients', 'show', app.client_id, '--json')).stdout);
+    const shown = await gatehouseJson('clients', 'show', app.client_id, '--json');
     assert.deepEqual(shown, Object.fromEntries(Object.entries(app).filter(([key]) => key !== 'client_secret')));
     const badAlg = await gatehouse('clients', 'create', '--name', 'x', '--root-domain', 'example.com', '--id-token-alg', 'HS256');
     assert.equal(badAlg.code, 1);
@@ -135,7 +142,7 @@ describe('gatehouse command line', () => {
 
   test('rotate-secret prints a new secret; the old one stops working; disable turns the app off', async () => {
     const id = created['client_id'] as string;
-    const rotated = JSON.parse((await gatehouse('clients', 'rotate-secret', id, '--json')).stdout);
+    const rotated = (await gatehouseJson('clients', 'rotate-secret', id, '--json')) as { client_id: string; client_secret: string };
     assert.equal(rotated.client_id, id);
     assert.notEqual(rotated.client_secret, created['client_secret']);
     let server: TestServer | undefined;
@@ -232,7 +239,7 @@ describe('gatehouse command line', () => {
     const ids = events.map((event) => Number(event.id));
     assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
     assert.ok(!result.stdout.includes(created['client_secret'] as string));
-    const limited = JSON.parse((await gatehouse('audit', '--json', '--limit', '2')).stdout) as unknown[];
+    const limited = (await gatehouseJson('audit', '--json', '--limit', '2')) as unknown[];
     assert.deepEqual(limited, events.slice(0, 2));
     const text = await gatehouse('audit', '--limit', '1');
     assert.match(text.stdout, /^\d{4}-.*Z {2}cli:\S+ {2}app\.create {2}app:\S+\n$/);
