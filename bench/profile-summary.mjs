@@ -10,6 +10,9 @@
  * Gatehouse's own code (dist/), to say which query or step spends it.
  * --last SECONDS: only the samples of the profile's last SECONDS (a row's measured window ends
  * just before its server stops), so that start-up and seeding are left out.
+ * --skip SECONDS: with --last, the window ends SECONDS before the profile does: a row that is
+ * not the server's last (the code exchange, ~13.5 s before the refresh row ends with the
+ * defaults' 3 s warm-up and 10 s measured).
  * --inclusive: the top functions by total time (their own and their callees', each sample
  * counted once per function on its stack): what an endpoint's handler costs as a whole, which
  * self time hides where V8 inlined a callee into its caller.
@@ -20,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, last: { type: 'string' }, inclusive: { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, last: { type: 'string' }, skip: { type: 'string', default: '0' }, inclusive: { type: 'boolean' } } });
 if (positionals.length === 0) {
   console.error('usage: node bench/profile-summary.mjs FILE.cpuprofile [--top N]');
   process.exit(2);
@@ -61,8 +64,9 @@ for (const file of positionals) {
   // Each sample's time (µs since the profile's start), to keep only the last --last seconds.
   const at = [];
   profile.timeDeltas.reduce((time, delta, index) => (at[index] = time + delta), 0);
-  const from = values.last === undefined ? -Infinity : at[at.length - 1] - Number(values.last) * 1e6;
-  const kept = profile.samples.map((id, index) => [id, at[index] >= from ? (profile.timeDeltas[index] ?? 0) : 0]);
+  const to = at[at.length - 1] - Number(values.skip) * 1e6;
+  const from = values.last === undefined ? -Infinity : to - Number(values.last) * 1e6;
+  const kept = profile.samples.map((id, index) => [id, at[index] >= from && at[index] <= to ? (profile.timeDeltas[index] ?? 0) : 0]);
   const self = new Map();
   for (const [id, micros] of kept) self.set(id, (self.get(id) ?? 0) + micros);
   const parent = new Map();
