@@ -64,6 +64,11 @@ export interface CodeStore {
   consumeCode(id: number, now: number): Promise<boolean>;
   /** Records a replay of the code (RFC 6749 §4.1.2); see AuthorizationCode.replayedAt. */
   markCodeReplayed(id: number, now: number): Promise<void>;
+  /**
+   * Whether markCodeReplayed was called for the code: the exchange's look after
+   * its tokens are stored, which needs that one column, not the whole row.
+   */
+  isCodeReplayed(id: number): Promise<boolean>;
 }
 
 export interface TokenStore {

@@ -229,9 +229,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStores>): 
       });
       it('marks a replayed code once, keeping the first time', async () => {
         const id = await s.codes.saveCode(codeFields(app, T0));
+        const other = await s.codes.saveCode(codeFields(app, T0));
+        assert.equal(await s.codes.isCodeReplayed(id), false);
         await s.codes.markCodeReplayed(id, T0 + 7);
         await s.codes.markCodeReplayed(id, T0 + 9);
         assert.equal((await s.codes.findCode(id))?.replayedAt, T0 + 7);
+        assert.equal(await s.codes.isCodeReplayed(id), true);
+        assert.equal(await s.codes.isCodeReplayed(other), false);
+        assert.equal(await s.codes.isCodeReplayed(1), false);
       });
       it('keeps the RFC 8707 resources of a code, in order', async () => {
         const fields = { ...codeFields(app, T0), resources: ['https://api.example.com/', 'urn:example:photos'] };

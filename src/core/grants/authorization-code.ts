@@ -52,10 +52,11 @@ export const authorizationCodeGrant: Grant = {
             { ...grant, withRefresh: mayRefresh(code.scope), signIn: code.signIn, keepSignIn: true },
           )
         : await issueTokens({ tokens, lifetimes: deps.lifetimes, now, jwt: deps.openid }, { ...grant, withRefresh: mayRefresh(code.scope) });
-    // A replay that raced this exchange (another instance) may have revoked
-    // the family before our tokens existed: look once more, now they do. The
+    // A replay that raced this exchange (another instance, or another request
+    // of this one between our consume and our insert) may have revoked the
+    // family before our tokens existed: look once more, now they do. The
     // exchange itself stays the one success; its tokens are dead either way.
-    if ((await codes.findCode(code.id))?.replayedAt != null) await tokens.revokeFamily(code.familyId, now);
+    if (await codes.isCodeReplayed(code.id)) await tokens.revokeFamily(code.familyId, now);
     return response;
   },
 };

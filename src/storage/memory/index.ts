@@ -133,6 +133,9 @@ export class MemoryCodeStore implements CodeStore {
     const code = this.codes.get(id);
     if (code && code.replayedAt === null) code.replayedAt = now;
   }
+  async isCodeReplayed(id: number) {
+    return (this.codes.get(id)?.replayedAt ?? null) !== null;
+  }
 }
 
 export class MemoryTokenStore implements TokenStore {

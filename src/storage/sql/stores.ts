@@ -223,6 +223,11 @@ export class SqlCodeStore implements CodeStore {
   async markCodeReplayed(id: number, now: number): Promise<void> {
     await this.db.updateTable('authorization_codes').set({ replayed_at: now }).where('id', '=', id).where('replayed_at', 'is', null).execute();
   }
+
+  async isCodeReplayed(id: number): Promise<boolean> {
+    const row = await this.db.selectFrom('authorization_codes').select('replayed_at').where('id', '=', id).executeTakeFirst();
+    return row !== undefined && row.replayed_at !== null;
+  }
 }
 
 /**
