@@ -4,14 +4,18 @@ import type { TokenResponse } from '../../src/core/issue.js';
 import { openAnswer, sealAnswer, withinGrace } from '../../src/core/refresh-grace.js';
 import { mintSecret } from '../../src/core/tokens.js';
 
-const ANSWER: TokenResponse = { access_token: '1.a', token_type: 'Bearer', expires_in: 60, refresh_token: '2.b', scope: 'basic' };
+// Token values long enough that a random IV, tag or ciphertext cannot spell them by chance
+// (a short '1.a' could: the sealed text starts 'v1.' and 1 IV in 64 starts with 'a').
+const ANSWER: TokenResponse = { access_token: '1001.AccessSecretInClear', token_type: 'Bearer', expires_in: 60, refresh_token: '1002.RefreshSecretInClear', scope: 'basic' };
 
 describe('refresh grace: the sealed answer (SPEC §8)', () => {
   test('opens with the refresh token secret it was sealed for, and holds no token in clear', () => {
     const secret = mintSecret();
     const sealed = sealAnswer(secret, 42, ANSWER);
     assert.deepEqual(openAnswer(secret, 42, sealed), { answer: ANSWER, jkt: null });
-    assert.ok(!sealed.includes('1.a') && !sealed.includes(Buffer.from('"1.a"').toString('base64url')));
+    for (const token of [ANSWER.access_token, ANSWER.refresh_token!]) {
+      assert.ok(!sealed.includes(token) && !sealed.includes(Buffer.from(`"${token}"`).toString('base64url')), token);
+    }
     // Fresh IV each time: two seals of the same answer differ.
     assert.notEqual(sealAnswer(secret, 42, ANSWER), sealed);
   });
