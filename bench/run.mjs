@@ -572,6 +572,8 @@ try {
   } else if (pass('postgres')) {
     log('PostgreSQL pass skipped: set GATEHOUSE_BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it');
   }
+  // The SQLite floor again, for the same reason: × durable-floor uses the mean of both runs.
+  if (pass('peers') && PEERS.includes('durable-floor')) await benchPeer('durable-floor', 'durable-floor (again)');
   // The ceiling again: the host drifts, so the ratios use the mean of both raw-http runs.
   if (pass('peers') && PEERS.includes('raw-http')) await benchPeer('raw-http', 'raw-http (again)');
 } finally {
@@ -587,7 +589,7 @@ const header = [
   `Machine: ${machine}; Node ${process.version}; ${execFileSync('sh', ['-c', 'wrk --version 2>&1 | head -1'], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ')}.`,
   `Load: wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${DURATION} s measured per row; ${PINNED ? `server pinned to CPU ${SERVER_CPUS}, wrk to CPU ${LOAD_CPUS} (taskset)` : 'unpinned'}.`,
   'Gatehouse: `node --max-semi-space-size=8 dist/cli.js serve` (as `npm start` and `npx gatehouse serve` run it), NODE_ENV=production, one log line per request (log info) unless the row says warn; every token committed (SQLite WAL, synchronous=NORMAL) before its answer.',
-  '×raw: ratio to raw node:http (mean of its runs before and after Gatehouse; the token ceiling for every non-introspection row). × peer: ratio of req/s to that peer in this run.',
+  '×raw: ratio to raw node:http (mean of its runs before and after Gatehouse; the token ceiling for every non-introspection row). × durable-floor: ratio to the floor on the row\'s database (on SQLite the mean of its runs before and after Gatehouse). × peer: ratio of req/s to that peer in this run.',
 ].join('\n');
 const table = resultsTable(rows);
 const targets = targetsTable(rows, signatures);

@@ -12,6 +12,18 @@ export function ceiling(rows, endpoint) {
   return { rps: mean('rps'), p99: mean('p99'), p50: mean('p50') };
 }
 
+/**
+ * The durable floor of an endpoint on a database: bench/floor.mjs measured before Gatehouse and,
+ * on SQLite, again after it, averaged as the ceiling is: the host drifts over a pass, and a
+ * Gatehouse row minutes after a single floor row would carry that drift into its × floor.
+ */
+export function floorOf(rows, endpoint, database = 'sqlite') {
+  const floors = rows.filter((row) => row.server.startsWith('durable-floor') && row.endpoint === endpoint && (row.database ?? 'sqlite') === database && row.valid);
+  if (floors.length === 0) return undefined;
+  const mean = (key) => floors.reduce((sum, row) => sum + row[key], 0) / floors.length;
+  return { server: 'durable-floor', endpoint, rps: mean('rps'), p99: mean('p99'), p50: mean('p50'), valid: true };
+}
+
 export function resultsTable(rows) {
   const head = ['server', 'database', 'log', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', '×raw req/s', '×raw p99', ...PEER_COLUMNS.map((p) => `× ${p}`), 'cpu µs/req', 'server cores', 'peak RSS MB', 'checks'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 4 || i === head.length - 1 ? '---' : '---:')).join('|')}|`];
@@ -19,9 +31,13 @@ export function resultsTable(rows) {
     const raw = ceiling(rows, row.endpoint);
     const peerRatios = PEER_COLUMNS.map((peer) => {
       if (!row.server.startsWith('gatehouse')) return '';
-      // The durable floor on the row's own database; the in-memory peers for every database.
+      if (peer === 'durable-floor') {
+        const floor = floorOf(rows, row.endpoint, row.database ?? 'sqlite');
+        return floor ? ratio(row.rps, floor.rps) : '—';
+      }
+      // The in-memory peers, for every database.
       const same = (r) => r.server === peer && r.endpoint === row.endpoint && r.valid;
-      const other = rows.find((r) => same(r) && (r.database ?? 'sqlite') === (row.database ?? 'sqlite')) ?? rows.find((r) => same(r) && r.database === undefined && peer !== 'durable-floor');
+      const other = rows.find((r) => same(r) && (r.database ?? 'sqlite') === (row.database ?? 'sqlite')) ?? rows.find((r) => same(r) && r.database === undefined);
       return other ? ratio(row.rps, other.rps) : '—';
     });
     lines.push(
@@ -97,7 +113,7 @@ export function targetsTable(rows, signatures) {
   const add = (name, row, measured, goal, met) => targets.push({ name, measured, goal, met: row && row.valid ? met : false, missing: !row ? 'not measured' : row.valid ? '' : 'invalid run' });
   // Under each SQLite target, the same ratio of the durable floor (bench/floor.mjs) in this run, when
   // it was measured: a row whose floor misses its goal is stopped by the floor, not by Gatehouse.
-  const floor = (endpoint) => rows.find((r) => r.server === 'durable-floor' && r.database === undefined && r.endpoint === endpoint && r.valid);
+  const floor = (endpoint) => floorOf(rows, endpoint);
   const FLOOR = ' (its floor; reported)';
   const cc = gh('token');
   const floorCc = floor('token');
@@ -149,7 +165,7 @@ export function targetsTable(rows, signatures) {
   const pg = find('gatehouse', 'token', 'postgres');
   add('PostgreSQL client_credentials ≥ 3 × oidc-provider (in-memory)', pg, pg && oidc ? pg.rps / oidc.rps : NaN, 3, pg && oidc && pg.rps / oidc.rps >= 3);
   // What stops the PostgreSQL row: the durable floor on PostgreSQL against the same peer (reported).
-  const pgFloor = rows.find((r) => r.server === 'durable-floor' && r.database === 'postgres' && r.endpoint === 'token' && r.valid);
+  const pgFloor = floorOf(rows, 'token', 'postgres');
   if (pgFloor) add('PostgreSQL durable floor (bench/floor.mjs on pg) × oidc-provider (its floor; reported)', pgFloor, oidc ? pgFloor.rps / oidc.rps : NaN, 3, oidc && pgFloor.rps / oidc.rps >= 3);
   const pgIntro = find('gatehouse', 'introspect', 'postgres');
   const oidcIntro = rows.find((r) => r.server === 'oidc-provider' && r.endpoint === 'introspect' && r.valid);
