@@ -4,12 +4,16 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a 
 
 export const PEER_COLUMNS = ['durable-floor', 'fastify-raw', 'oidc-provider', 'node-oauth2-server'];
 
+/** req/s and latencies of the same row measured more than once (before and after Gatehouse), averaged. */
+function averaged(runs) {
+  if (runs.length === 0) return undefined;
+  const mean = (key) => runs.reduce((sum, row) => sum + row[key], 0) / runs.length;
+  return { rps: mean('rps'), p99: mean('p99'), p50: mean('p50'), valid: true };
+}
+
 /** The ceiling for an endpoint: raw-http measured before and after Gatehouse, averaged. */
 export function ceiling(rows, endpoint) {
-  const raws = rows.filter((row) => row.server.startsWith('raw-http') && row.endpoint === (endpoint === 'introspect' ? 'introspect' : 'token') && row.valid);
-  if (raws.length === 0) return undefined;
-  const mean = (key) => raws.reduce((sum, row) => sum + row[key], 0) / raws.length;
-  return { rps: mean('rps'), p99: mean('p99'), p50: mean('p50') };
+  return averaged(rows.filter((row) => row.server.startsWith('raw-http') && row.endpoint === (endpoint === 'introspect' ? 'introspect' : 'token') && row.valid));
 }
 
 /**
@@ -18,10 +22,7 @@ export function ceiling(rows, endpoint) {
  * Gatehouse row minutes after a single floor row would carry that drift into its × floor.
  */
 export function floorOf(rows, endpoint, database = 'sqlite') {
-  const floors = rows.filter((row) => row.server.startsWith('durable-floor') && row.endpoint === endpoint && (row.database ?? 'sqlite') === database && row.valid);
-  if (floors.length === 0) return undefined;
-  const mean = (key) => floors.reduce((sum, row) => sum + row[key], 0) / floors.length;
-  return { server: 'durable-floor', endpoint, rps: mean('rps'), p99: mean('p99'), p50: mean('p50'), valid: true };
+  return averaged(rows.filter((row) => row.server.startsWith('durable-floor') && row.endpoint === endpoint && (row.database ?? 'sqlite') === database && row.valid));
 }
 
 export function resultsTable(rows) {
