@@ -22,7 +22,7 @@
  * names both id_token rows, `code exchange + openid (RS256)` / `(ES256)` one; listing only
  * those runs Gatehouse's token row, the id_token rows and oidc-provider's openid exchange),
  * BENCH_WRITE_RESULTS (0: do not write bench/RESULTS.md; a partial run never writes it), BENCH_SERVER_CPUS (0), BENCH_LOAD_CPUS (1),
- * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server there), BENCH_NODE_FLAGS
+ * BENCH_CPU_PROF (a directory: write a V8 CPU profile of each Gatehouse server and of the durable floor there), BENCH_NODE_FLAGS
  * (more node flags for each Gatehouse server, space-separated: `--trace-gc`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -191,7 +191,9 @@ async function benchPeer(name, label = name, database) {
   const port = nextPort++;
   const base = `http://127.0.0.1:${port}`;
   log(`peer ${label} (${base})`);
-  const server = startServer({ command: process.execPath, args: [def.file], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1', ...(database ? { FLOOR_DATABASE_URL: database.url } : {}) }, logFile: join(OUT, `server-${label}${database ? `-${database.name}` : ''}.log`), cpus: SERVER_CPUS });
+  // The floor is profiled too, so that a Gatehouse row and its floor's are read side by side.
+  const profile = env.BENCH_CPU_PROF && name === 'durable-floor' ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [];
+  const server = startServer({ command: process.execPath, args: [...profile, def.file], cwd: PEERS_DIR, env: { PORT: String(port), HOST: '127.0.0.1', ...(database ? { FLOOR_DATABASE_URL: database.url } : {}) }, logFile: join(OUT, `server-${label}${database ? `-${database.name}` : ''}.log`), cpus: SERVER_CPUS });
   const at = database ? { database: database.name } : {};
   try {
     await waitReady(server, base + def.token);
