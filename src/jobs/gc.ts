@@ -8,7 +8,8 @@
  *   code is kept that long because a second redemption must still revoke
  *   the tokens it issued (RFC 6749 §4.1.2), even a little after it expired.
  * - tokens expired for GRACE (until then tokeninfo/getLoggedInUser can still
- *   say "expired", Baidu error_code 111, rather than "invalid", 110).
+ *   say "expired", Baidu error_code 111, rather than "invalid", 110), found
+ *   by walking the primary key, not through an index (walkExpiredTokens).
  * - tokens revoked GRACE ago — except consumed refresh tokens: presenting a
  *   used refresh token must answer expired_token and revoke its family
  *   "always, even after its family was revoked" (SPEC §3, RFC 9700 §4.14.2),
@@ -93,9 +94,39 @@ async function deleteCodes(db: Kysely<Database>, before: number, limit: number):
   return Number((await db.deleteFrom('authorization_codes').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
 }
 
-async function deleteExpiredTokens(db: Kysely<Database>, before: number, limit: number): Promise<number> {
-  const batch = db.selectFrom('tokens').select('id').where('expires_at', '<', before).limit(limit);
-  return Number((await db.deleteFrom('tokens').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);
+/**
+ * The expiry walk (issue 17). tokens.expires_at has no index, so that issuing
+ * a token inserts into no B-tree but its primary key (a client credentials
+ * token into nothing else at all). Instead each step reads the next
+ * `batchSize` rows in primary-key order from where the walk stopped, and
+ * deletes those of them expired for GRACE; a run takes at most `maxBatches`
+ * steps and the next run goes on from there, back to the start once the walk
+ * reaches the end. So every row is looked at once per pass, and an expired
+ * token goes within ceil(rows / (batchSize × maxBatches)) runs after its grace
+ * day: with the defaults, the next run for a table of up to a million tokens.
+ * Where the walk stopped is this process's own (a restart starts over; on
+ * PostgreSQL the instance holding the lock walks from its own position).
+ */
+const walkPositions = new WeakMap<OpenedDatabase, number>();
+
+async function walkExpiredTokens(db: Kysely<Database>, database: OpenedDatabase, before: number, batchSize: number, maxBatches: number): Promise<number> {
+  let after = walkPositions.get(database) ?? 0;
+  let deleted = 0;
+  for (let step = 0; step < maxBatches; step += 1) {
+    const rows = await db.selectFrom('tokens').select(['id', 'expires_at']).where('id', '>', after).orderBy('id').limit(batchSize).execute();
+    const expired = rows.filter((row) => Number(row.expires_at) < before).map((row) => row.id);
+    if (expired.length > 0) {
+      deleted += Number((await db.deleteFrom('tokens').where('id', 'in', expired).where('expires_at', '<', before).executeTakeFirst()).numDeletedRows);
+    }
+    if (rows.length < batchSize) {
+      after = 0;
+      break;
+    }
+    after = Number(rows[rows.length - 1]!.id);
+    await yieldToRequests();
+  }
+  walkPositions.set(database, after);
+  return deleted;
 }
 
 async function deleteRevokedTokens(db: Kysely<Database>, before: number, limit: number): Promise<number> {
@@ -147,7 +178,7 @@ async function sweep(db: Kysely<Database>, database: OpenedDatabase, options: Re
   await drain(() => deleteRefreshAnswers(db, options.now, batchSize), batchSize, maxBatches);
   return {
     codes: await drain(() => deleteCodes(db, before, batchSize), batchSize, maxBatches),
-    expiredTokens: await drain(() => deleteExpiredTokens(db, before, batchSize), batchSize, maxBatches),
+    expiredTokens: await walkExpiredTokens(db, database, before, batchSize, maxBatches),
     revokedTokens: await drain(() => deleteRevokedTokens(db, before, batchSize), batchSize, maxBatches),
     devices: await drain(() => database.stores.devices.deleteExpired(before, batchSize), batchSize, maxBatches),
     sessionApps: await drain(() => database.stores.sessionApps.deleteSessionAppsBefore(options.now - SESSION_APP_MS, batchSize), batchSize, maxBatches),

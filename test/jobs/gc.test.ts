@@ -126,17 +126,37 @@ function gcSuite(name: string, open: () => Promise<{ database: OpenedDatabase; u
       assert.equal(await tokens.findRefreshAnswer(live, NOW), 'v1.live');
     });
 
+    // The expiry walk reads batchSize rows per statement in primary-key order, takes at most
+    // maxBatches steps per run, and the next run goes on from there (tokens.expires_at has no index).
+    // Each case opens a database of its own, so that the walk's position starts at the first row.
+    const walk = async (rows: Partial<NewToken>[], runs: number, options: { batchSize: number; maxBatches: number }) => {
+      const fresh = await open();
+      try {
+        const ids = await fresh.database.stores.tokens.issueTokens(rows.map((row) => token(row)));
+        const counts: number[] = [];
+        for (let run = 0; run < runs; run += 1) {
+          const result = await runGc(fresh.database, { now: NOW, ...options });
+          assert.ok(result.ran);
+          counts.push(result.counts.expiredTokens);
+        }
+        const left: number[] = [];
+        for (const id of ids) if ((await fresh.database.stores.tokens.findToken(id)) !== undefined) left.push(ids.indexOf(id));
+        return { counts, left };
+      } finally {
+        await fresh.database.close();
+        await fresh.cleanup();
+      }
+    };
+
     it('deletes in statements of batchSize rows and stops after maxBatches, leaving the rest to the next run', async () => {
-      const ids = await database.stores.tokens.issueTokens(Array.from({ length: 10 }, () => token({ expiresAt: LONG_AGO })));
-      const counts = async () => {
-        const result = await runGc(database, { now: NOW, batchSize: 3, maxBatches: 2 });
-        assert.ok(result.ran);
-        return result.counts.expiredTokens;
-      };
-      assert.equal(await counts(), 6);
-      assert.equal(await counts(), 4);
-      assert.equal(await counts(), 0);
-      for (const id of ids) assert.equal(await database.stores.tokens.findToken(id), undefined);
+      const expired = Array.from({ length: 10 }, () => ({ expiresAt: LONG_AGO }));
+      assert.deepEqual(await walk(expired, 3, { batchSize: 3, maxBatches: 2 }), { counts: [6, 4, 0], left: [] });
+    });
+
+    it('walks past live tokens from where the last run stopped, and starts again at the first row after the last', async () => {
+      // Rows 0-3 live, 4-6 expired: two rows per run, so the third run reaches the expired ones.
+      const rows = [{}, {}, {}, {}, { expiresAt: LONG_AGO }, { expiresAt: LONG_AGO }, { expiresAt: LONG_AGO }];
+      assert.deepEqual(await walk(rows, 5, { batchSize: 2, maxBatches: 1 }), { counts: [0, 0, 2, 1, 0], left: [0, 1, 2, 3] });
     });
 
     it('runs on a timer until stopped', async () => {

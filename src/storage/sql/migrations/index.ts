@@ -22,6 +22,7 @@ import * as par from './2026-12-01-33-par.js';
 import * as resourcesJwtAccessTokens from './2026-12-01-34-resources-jwt-access-tokens.js';
 import * as refreshGrace from './2026-12-01-35-refresh-grace.js';
 import * as registration from './2026-12-01-40-registration.js';
+import * as tokensExpiryWalk from './2026-12-05-00-tokens-expiry-walk.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-00-initial': initial,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-34-resources-jwt-access-tokens': resourcesJwtAccessTokens,
   '2026-12-01-35-refresh-grace': refreshGrace,
   '2026-12-01-40-registration': registration,
+  '2026-12-05-00-tokens-expiry-walk': tokensExpiryWalk,
 };
