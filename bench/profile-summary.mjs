@@ -20,7 +20,7 @@
  * A .cpuprofile is Chrome DevTools' JSON: nodes (a call tree, each with its function and
  * its children) and, per sample, the node that was on top with the time since the last one.
  */
-import { readFileSync } from 'node:fs';
+import { areaOf, byArea, keyOf, readProfile, selfTimes } from './lib/profile.mjs';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, last: { type: 'string' }, skip: { type: 'string', default: '0' }, inclusive: { type: 'boolean' } } });
@@ -29,65 +29,14 @@ if (positionals.length === 0) {
   process.exit(2);
 }
 
-/** The area a frame belongs to, from its script URL (first match wins). */
-const AREAS = [
-  [/^\(garbage collector\)$/, 'GC', 'name'],
-  [/^\(idle\)$/, 'idle', 'name'],
-  [/^\(program\)$/, 'V8/native (program)', 'name'],
-  [/node_modules\/fastify|node_modules\/find-my-way|node_modules\/light-my-request|node_modules\/avvio/, 'Fastify'],
-  [/node_modules\/pino|node_modules\/sonic-boom|node_modules\/fast-json-stringify|node_modules\/fast-redact/, 'pino / serializers'],
-  [/node_modules\/better-sqlite3/, 'SQLite (better-sqlite3)'],
-  [/node_modules\/kysely/, 'Kysely'],
-  [/node_modules\/pg|node_modules\/pg-protocol|node_modules\/pg-pool/, 'pg'],
-  [/node_modules\/jose/, 'jose'],
-  [/node_modules\/prom-client/, 'prom-client'],
-  [/node_modules\//, 'other packages'],
-  [/dist\/storage\//, 'Gatehouse storage'],
-  [/dist\/core\//, 'Gatehouse core'],
-  [/dist\/http\//, 'Gatehouse http'],
-  [/dist\//, 'Gatehouse (other)'],
-  [/^node:internal\/(http|_http)|node:_http|node:http/, 'node:http'],
-  [/^node:internal\/(stream|streams)|node:stream|node:net|node:internal\/net/, 'node:net / streams'],
-  [/^node:internal\/crypto|node:crypto/, 'node:crypto'],
-  [/^node:/, 'node (other)'],
-  [/^$/, 'native / builtins'],
-];
-
-function areaOf(frame) {
-  for (const [pattern, area, on] of AREAS) if (pattern.test(on === 'name' ? frame.functionName : frame.url)) return area;
-  return 'other';
-}
-
 for (const file of positionals) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  // Each sample's time (µs since the profile's start), to keep only the last --last seconds.
-  const at = [];
-  profile.timeDeltas.reduce((time, delta, index) => (at[index] = time + delta), 0);
+  const read = readProfile(file);
+  const { byId, at, parent } = read;
+  // --last: the window ends --skip seconds before the last sample and lasts --last seconds.
   const to = at[at.length - 1] - Number(values.skip) * 1e6;
   const from = values.last === undefined ? -Infinity : to - Number(values.last) * 1e6;
-  const kept = profile.samples.map((id, index) => [id, at[index] >= from && at[index] <= to ? (profile.timeDeltas[index] ?? 0) : 0]);
-  const self = new Map();
-  for (const [id, micros] of kept) self.set(id, (self.get(id) ?? 0) + micros);
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const keyOf = (frame) => `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`;
-  const areas = new Map();
-  const functions = new Map();
-  let total = 0;
-  let idle = 0;
-  for (const [id, micros] of self) {
-    const frame = byId.get(id).callFrame;
-    const area = areaOf(frame);
-    if (area === 'idle') {
-      idle += micros;
-      continue;
-    }
-    total += micros;
-    areas.set(area, (areas.get(area) ?? 0) + micros);
-    const key = keyOf(frame);
-    functions.set(key, (functions.get(key) ?? 0) + micros);
-  }
+  const self = selfTimes(read, from, to);
+  const { areas, functions, busy: total, idle } = byArea(read, self);
   const pct = (micros) => `${((100 * micros) / total).toFixed(1).padStart(5)} %`;
   console.log(`${file}\nbusy ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s\n\nby area (self time, share of busy):`);
   for (const [area, micros] of [...areas].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(micros)}  ${area}`);

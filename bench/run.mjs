@@ -140,7 +140,11 @@ async function measure(row, server, wrkOptions, check) {
   if (WARMUP > 0) await runWrk({ ...wrkOptions, env: wrkOptions.warmupEnv ?? wrkOptions.env, seconds: WARMUP, connections: CONNECTIONS, cpus: LOAD_CPUS });
   const cpu0 = cpuSeconds(server.pid);
   const t0 = performance.now();
+  // The measured window on CLOCK_MONOTONIC (µs), the clock of a V8 CPU profile's samples:
+  // bench/profile-rows.mjs reads each row's own samples out of its server's profile.
+  const fromUs = Number(process.hrtime.bigint() / 1000n);
   const result = await runWrk({ ...wrkOptions, seconds: DURATION, connections: CONNECTIONS, cpus: LOAD_CPUS });
+  const toUs = Number(process.hrtime.bigint() / 1000n);
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(server.pid) - cpu0;
   writeFileSync(join(OUT, 'wrk.log'), `\n### ${row.server} ${row.database ?? ''} ${row.log ?? ''} ${row.endpoint}\n${result.raw}`, { flag: 'a' });
@@ -162,6 +166,7 @@ async function measure(row, server, wrkOptions, check) {
     cpuUsPerReq: (cpu * 1e6) / result.requests,
     serverCores: cpu / wall,
     rssMb: peakRssMb(server.pid),
+    window: { pid: server.pid, fromUs, toUs },
     valid: problems.length === 0,
     problems,
   };
